@@ -1,0 +1,210 @@
+"""Twin towns, municipal partnerships (KP) and other cooperation agreements."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from portal.choices import ActivityLevel, CooperationKind
+from portal.formatting import PeriodStatus
+from portal.naturalkeys import NaturalKeyModel
+from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
+
+PartnershipKind = CooperationKind
+
+
+class PartnershipQuerySet(PeriodQuerySet):
+    def published(self):
+        return self.filter(is_published=True, municipality__is_published=True)
+
+
+class Partnership(NaturalKeyModel, PeriodModel):
+    """A Swedish municipality's twin town, municipal partnership or other agreement with
+    one or more partner organisations. Ended ones are kept and shown as former."""
+
+    OPEN_PREFIX = "sedan"
+
+    name = models.CharField(
+        "namn", max_length=200, help_text="Kort, till exempel Tempe eller Nordiskt samarbetsavtal."
+    )
+    slug = models.SlugField("adressnamn", max_length=100, unique=True)
+    kind = models.CharField("samarbetsform", max_length=25, choices=PartnershipKind.choices)
+    municipality = models.ForeignKey(
+        "portal.Municipality",
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+        verbose_name="svensk kommun",
+    )
+    partners = models.ManyToManyField(
+        "contacts.Organisation",
+        through="PartnershipParty",
+        related_name="partnerships",
+        verbose_name="parter",
+    )
+    end_reason = models.TextField("varför det upphörde", blank=True)
+    activity_level = models.CharField(
+        "aktivitetsgrad",
+        max_length=10,
+        choices=ActivityLevel.choices,
+        blank=True,
+        help_text="Bara för pågående samarbeten. Aktiv: gemensamma projekt med regelbundna "
+        "kontakter under det senaste året. Sporadisk: oregelbundna kontakter under det senaste "
+        "året. Vilande: ingen aktivitet under det senaste året.",
+    )
+    activity_noted_on = models.DateField(
+        "aktivitetsgrad bedömd", null=True, blank=True, help_text="När aktivitetsgraden bedömdes."
+    )
+    background = models.TextField("bakgrund", blank=True, help_text="Markdown eller stycken.")
+    coordinated_by = models.ForeignKey(
+        "contacts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coordinated_partnerships",
+        verbose_name="samordnas av",
+    )
+    steering_group = models.TextField("styrgrupp", blank=True)
+    earlier_projects_note = models.TextField(
+        "om tidigare projekt",
+        blank=True,
+        help_text="Projekt som inte finns som egna poster, till exempel ”fler än 35 projekt”.",
+    )
+    themes = models.ManyToManyField(
+        "portal.Theme", blank=True, related_name="partnerships", verbose_name="samarbetsområden"
+    )
+    funding_sources = models.ManyToManyField(
+        "portal.FundingSource",
+        blank=True,
+        related_name="partnerships",
+        verbose_name="finansieringsformer",
+    )
+    contacts = models.ManyToManyField(
+        "contacts.Person", blank=True, related_name="partnerships", verbose_name="kontaktpersoner"
+    )
+    photo = models.ForeignKey(
+        "portal.Photo", null=True, blank=True, on_delete=models.SET_NULL, verbose_name="bild"
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+        verbose_name="ersattes av",
+    )
+    is_published = models.BooleanField("publicerad", default=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "samarbete"
+        verbose_name_plural = "samarbeten"
+        ordering = ["municipality__short_name", "kind", "name"]
+        constraints = [
+            *period_constraints("partnership"),
+            models.CheckConstraint(
+                condition=~Q(replaced_by=models.F("pk")),
+                name="partnership_not_replaced_by_itself",
+                violation_error_message="Ett samarbete kan inte ersättas av sig självt.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality.short_name} – {self.name} ({self.get_kind_display().lower()})"
+
+    def clean(self):
+        super().clean()
+        if self.activity_level and self.status_on() == PeriodStatus.FINISHED:
+            raise ValidationError(
+                {
+                    "activity_level": "Ett avslutat samarbete har ingen aktivitetsgrad. "
+                    "Ta bort aktivitetsgraden eller slutdatumet."
+                }
+            )
+
+    @property
+    def is_live(self) -> bool:
+        return self.status_on() != PeriodStatus.FINISHED
+
+
+class PartyRole(models.TextChoices):
+    PARTNER = "partner", "Partner"
+    SWEDISH_PARTY = "svensk_part", "Svensk part"
+
+
+class PartnershipParty(NaturalKeyModel):
+    """An organisation taking part in a partnership, and when."""
+
+    natural_key_fields = ("partnership__slug", "organisation__slug")
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="parties", verbose_name="samarbete"
+    )
+    organisation = models.ForeignKey(
+        "contacts.Organisation", on_delete=models.PROTECT, verbose_name="organisation"
+    )
+    role = models.CharField(
+        "roll", max_length=15, choices=PartyRole.choices, default=PartyRole.PARTNER
+    )
+    since_year = models.PositiveSmallIntegerField("sedan år", null=True, blank=True)
+    until_year = models.PositiveSmallIntegerField("till och med år", null=True, blank=True)
+    note = models.CharField("kommentar", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "part"
+        verbose_name_plural = "parter"
+        ordering = ["role", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "organisation"],
+                name="partnership_party_unique",
+                violation_error_message="Organisationen är redan part i samarbetet.",
+            ),
+            models.CheckConstraint(
+                condition=Q(since_year__isnull=True)
+                | Q(until_year__isnull=True)
+                | Q(until_year__gte=models.F("since_year")),
+                name="partnership_party_until_not_before_since",
+                violation_error_message="Slutåret kan inte ligga före startåret.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} i {self.partnership.name}"
+
+
+class ExchangeProgramme(NaturalKeyModel):
+    """An exchange run within a partnership (Tempe's student, professional, teacher exchanges)."""
+
+    natural_key_fields = ("partnership__slug", "name")
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="exchange_programmes",
+        verbose_name="samarbete",
+    )
+    name = models.CharField("namn", max_length=200)
+    organiser = models.ForeignKey(
+        "contacts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name="genom organisationen",
+    )
+    description = models.TextField("beskrivning", blank=True)
+    order = models.PositiveSmallIntegerField("ordning", default=0)
+
+    class Meta:
+        verbose_name = "utbytesprogram"
+        verbose_name_plural = "utbytesprogram"
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"],
+                name="exchange_programme_unique",
+                violation_error_message="Samarbetet har redan ett utbytesprogram med det namnet.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name

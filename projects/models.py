@@ -1,0 +1,359 @@
+"""Projects (EU, ICLD and others), the programmes that fund them, and stories."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from portal.choices import Currency
+from portal.formatting import format_money
+from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet
+from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
+
+
+class Programme(NaturalKeyModel):
+    """A funding programme (Interreg Öresund, ERUF, ICLD kommunala partnerskap, IUC …)."""
+
+    name = models.CharField("namn", max_length=200, unique=True)
+    short_name = models.CharField("förkortning", max_length=50, blank=True)
+    slug = models.SlugField("adressnamn", max_length=100, unique=True)
+    funding_source = models.ForeignKey(
+        "portal.FundingSource",
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name="finansieringsform",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subprogrammes",
+        verbose_name="del av",
+    )
+    website = models.URLField("webbplats", blank=True)
+    description = models.TextField("beskrivning", blank=True)
+
+    class Meta:
+        verbose_name = "program"
+        verbose_name_plural = "program"
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+
+class ProjectKind(models.TextChoices):
+    PRE_STUDY = "forstudie", "Förstudie"
+    PROJECT = "projekt", "Projekt"
+
+
+class ProjectQuerySet(PeriodQuerySet):
+    def published(self):
+        return self.filter(is_published=True, municipality__is_published=True)
+
+
+def money_constraints() -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=Q(total_budget__isnull=True) | Q(total_budget__gte=0),
+            name="project_budget_not_negative",
+            violation_error_message="Budgeten kan inte vara negativ.",
+        ),
+        models.CheckConstraint(
+            condition=Q(grant_amount__isnull=True) | Q(grant_amount__gte=0),
+            name="project_grant_not_negative",
+            violation_error_message="Bidraget kan inte vara negativt.",
+        ),
+        models.CheckConstraint(
+            condition=Q(total_budget__isnull=True) | ~Q(budget_currency=""),
+            name="project_budget_has_currency",
+            violation_error_message="Ange valuta för budgeten.",
+        ),
+        models.CheckConstraint(
+            condition=Q(grant_amount__isnull=True) | ~Q(grant_currency=""),
+            name="project_grant_has_currency",
+            violation_error_message="Ange valuta för bidraget.",
+        ),
+        models.CheckConstraint(
+            condition=Q(total_budget__isnull=True)
+            | Q(grant_amount__isnull=True)
+            | ~Q(grant_currency=F("budget_currency"))
+            | Q(grant_amount__lte=F("total_budget")),
+            name="project_grant_not_above_budget",
+            violation_error_message="Bidraget kan inte vara större än hela budgeten.",
+        ),
+    ]
+
+
+class Project(NaturalKeyModel, PeriodModel):
+    """A project or pre-study. Its status is derived from the period and today."""
+
+    title = models.CharField("titel", max_length=300)
+    acronym = models.CharField("förkortning", max_length=50, blank=True)
+    original_title = models.CharField(
+        "titel på originalspråket",
+        max_length=300,
+        blank=True,
+        help_text="När källan inte är på svenska.",
+    )
+    original_language = models.CharField(
+        "originalspråk", max_length=10, blank=True, help_text="Språkkod, till exempel da eller en."
+    )
+    slug = models.SlugField("adressnamn", max_length=100, unique=True)
+    kind = models.CharField(
+        "typ", max_length=10, choices=ProjectKind.choices, default=ProjectKind.PROJECT
+    )
+    municipality = models.ForeignKey(
+        "portal.Municipality",
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name="svensk kommun",
+    )
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name="inom samarbetet",
+    )
+    programme = models.ForeignKey(
+        Programme,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name="program",
+    )
+    funding_sources = models.ManyToManyField(
+        "portal.FundingSource",
+        blank=True,
+        related_name="projects",
+        verbose_name="finansieringsformer",
+    )
+    summary = models.TextField("kort beskrivning", blank=True)
+    description = models.TextField("beskrivning", blank=True, help_text="Markdown eller stycken.")
+    total_budget = models.DecimalField(
+        "total budget",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "Budgeten kan inte vara negativ.")],
+    )
+    budget_currency = models.CharField(
+        "budgetens valuta", max_length=3, choices=Currency.choices, blank=True
+    )
+    grant_amount = models.DecimalField(
+        "beviljat bidrag",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "Bidraget kan inte vara negativt.")],
+    )
+    grant_currency = models.CharField(
+        "bidragets valuta", max_length=3, choices=Currency.choices, blank=True
+    )
+    money_note = models.CharField(
+        "om pengarna",
+        max_length=300,
+        blank=True,
+        help_text="Källans egna ord, till exempel ”drygt 3 miljoner kronor till Växjö kommun”.",
+    )
+    participants = models.ManyToManyField(
+        "contacts.Organisation",
+        through="ProjectParticipant",
+        related_name="projects",
+        verbose_name="deltagare",
+    )
+    partner_countries = models.ManyToManyField(
+        "portal.Country",
+        blank=True,
+        related_name="projects",
+        verbose_name="fler partnerländer",
+        help_text="Länder där källan nämner partner utan att namnge dem.",
+    )
+    themes = models.ManyToManyField(
+        "portal.Theme", blank=True, related_name="projects", verbose_name="samarbetsområden"
+    )
+    contacts = models.ManyToManyField(
+        "contacts.Person", blank=True, related_name="projects", verbose_name="kontaktpersoner"
+    )
+    website = models.URLField("webbplats", blank=True)
+    photo = models.ForeignKey(
+        "portal.Photo",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name="bild eller logotyp",
+    )
+    is_published = models.BooleanField("publicerad", default=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "projekt"
+        verbose_name_plural = "projekt"
+        ordering = ["-start_date", "title"]
+        constraints = [*period_constraints("project"), *money_constraints()]
+
+    def __str__(self):
+        return f"{self.title} ({self.acronym})" if self.acronym else self.title
+
+    @property
+    def budget_display(self) -> str:
+        return format_money(self.total_budget, self.budget_currency)
+
+    @property
+    def grant_display(self) -> str:
+        return format_money(self.grant_amount, self.grant_currency)
+
+    @property
+    def lead_partner(self):
+        for participant in self.project_participants.all():
+            if participant.role == ParticipantRole.LEAD_PARTNER:
+                return participant.organisation
+        return None
+
+
+class ParticipantRole(models.TextChoices):
+    LEAD_PARTNER = "lead_partner", "Huvudpartner (lead partner)"
+    PARTNER = "partner", "Partner"
+    REGIONAL_COORDINATOR = "samordnare", "Samordnare"
+    STAKEHOLDER = "intressent", "Intressentgrupp (stakeholder group)"
+    OTHER = "deltagare", "Deltagare"
+
+
+class ProjectParticipant(NaturalKeyModel):
+    natural_key_fields = ("project__slug", "organisation__slug")
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="project_participants",
+        verbose_name="projekt",
+    )
+    organisation = models.ForeignKey(
+        "contacts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="project_participations",
+        verbose_name="organisation",
+    )
+    role = models.CharField(
+        "roll", max_length=15, choices=ParticipantRole.choices, default=ParticipantRole.PARTNER
+    )
+    note = models.CharField("kommentar", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "deltagare"
+        verbose_name_plural = "deltagare"
+        ordering = ["role", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation"],
+                name="project_participant_unique",
+                violation_error_message="Organisationen deltar redan i projektet.",
+            ),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(role="lead_partner"),
+                name="project_one_lead_partner",
+                violation_error_message="Ett projekt har bara en huvudpartner.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display().lower()})"
+
+
+class Initiative(NaturalKeyModel):
+    """A national initiative that stories belong to, such as Millenniekommunerna."""
+
+    name = models.CharField("namn", max_length=200, unique=True)
+    slug = models.SlugField("adressnamn", max_length=100, unique=True)
+    organiser = models.ForeignKey(
+        "contacts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name="arrangör",
+    )
+    description = models.TextField("beskrivning", blank=True)
+    website = models.URLField("webbplats", blank=True)
+
+    class Meta:
+        verbose_name = "satsning"
+        verbose_name_plural = "satsningar"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class StoryQuerySet(NaturalKeyQuerySet):
+    def published(self):
+        return self.filter(is_published=True, municipality__is_published=True)
+
+
+class Story(NaturalKeyModel):
+    """A short story about a municipality's work, often with a partner abroad."""
+
+    title = models.CharField("rubrik", max_length=200)
+    slug = models.SlugField("adressnamn", max_length=100, unique=True)
+    municipality = models.ForeignKey(
+        "portal.Municipality",
+        on_delete=models.PROTECT,
+        related_name="stories",
+        verbose_name="kommun",
+    )
+    teaser = models.TextField("ingress")
+    initiative = models.ForeignKey(
+        Initiative,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stories",
+        verbose_name="satsning",
+    )
+    partner = models.ForeignKey(
+        "contacts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stories",
+        verbose_name="partner utomlands",
+    )
+    partner_country = models.ForeignKey(
+        "portal.Country",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stories",
+        verbose_name="land utomlands",
+        help_text="När berättelsen nämner ett land men ingen namngiven partner.",
+    )
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stories",
+        verbose_name="samarbete",
+    )
+    photo = models.ForeignKey(
+        "portal.Photo", null=True, blank=True, on_delete=models.SET_NULL, verbose_name="bild"
+    )
+    url = models.URLField("läs mer", blank=True)
+    is_published = models.BooleanField("publicerad", default=True)
+    order = models.PositiveSmallIntegerField("ordning", default=0)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "berättelse"
+        verbose_name_plural = "berättelser"
+        ordering = ["order", "title"]
+
+    def __str__(self):
+        return self.title
