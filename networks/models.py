@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from portal.formatting import format_year_range
-from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet
+from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
 
 
 class NetworkCategory(models.TextChoices):
@@ -33,7 +33,7 @@ class NetworkQuerySet(NaturalKeyQuerySet):
         return self.filter(is_published=True)
 
 
-class Network(NaturalKeyModel):
+class Network(TimestampedModel, NaturalKeyModel):
     name = models.CharField("namn", max_length=200, unique=True)
     acronym = models.CharField("förkortning", max_length=50, blank=True)
     slug = models.SlugField("adressnamn", max_length=100, unique=True)
@@ -69,6 +69,12 @@ class Network(NaturalKeyModel):
         on_delete=models.SET_NULL,
         related_name="listed_networks",
         verbose_name="nämns i enkätens bilaga",
+    )
+    survey_listing = models.CharField(
+        "så som bilagan skriver",
+        max_length=300,
+        blank=True,
+        help_text="Enkätbilagans rad ordagrant, till exempel ”SERN - Sweden Emilia Romagna Network”.",
     )
     is_published = models.BooleanField("publicerad", default=True)
 

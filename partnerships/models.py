@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from portal.choices import ActivityLevel, CooperationKind
 from portal.formatting import PeriodStatus
-from portal.naturalkeys import NaturalKeyModel
+from portal.naturalkeys import NaturalKeyModel, TimestampedModel
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
 
 PartnershipKind = CooperationKind
@@ -17,7 +17,7 @@ class PartnershipQuerySet(PeriodQuerySet):
         return self.filter(is_published=True, municipality__is_published=True)
 
 
-class Partnership(NaturalKeyModel, PeriodModel):
+class Partnership(TimestampedModel, NaturalKeyModel, PeriodModel):
     """A Swedish municipality's twin town, municipal partnership or other agreement with
     one or more partner organisations. Ended ones are kept and shown as former."""
 
@@ -120,6 +120,21 @@ class Partnership(NaturalKeyModel, PeriodModel):
                     "Ta bort aktivitetsgraden eller slutdatumet."
                 }
             )
+
+    @property
+    def partner_organisations(self) -> list:
+        """The partners abroad (not Swedish co-parties), from prefetched parties."""
+        return [
+            party.organisation for party in self.parties.all() if party.role == PartyRole.PARTNER
+        ]
+
+    @property
+    def partners_display(self) -> str:
+        """JB Marks Local Municipality, Sydafrika — or the partnership's name."""
+        partners = self.partner_organisations
+        if not partners:
+            return self.name
+        return "; ".join(f"{org.name}, {org.country}" for org in partners)
 
     @property
     def is_live(self) -> bool:

@@ -1,12 +1,13 @@
 """The shared core: Swedish municipalities and counties, countries, themes, funding
 sources, photos, and the SKL 2018 survey that gives the national picture."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
 from portal.choices import ActivityLevel, CooperationKind, WorldRegion
-from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet
+from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
 
 
 class County(NaturalKeyModel):
@@ -40,7 +41,7 @@ class MunicipalityQuerySet(NaturalKeyQuerySet):
         return self.filter(is_published=True)
 
 
-class Municipality(NaturalKeyModel):
+class Municipality(TimestampedModel, NaturalKeyModel):
     """A Swedish kommun or region, the owner of a public page."""
 
     name = models.CharField(
@@ -79,6 +80,21 @@ class Municipality(NaturalKeyModel):
     intro = models.TextField(
         "inledning", blank=True, help_text="Visas överst på kommunens sida. Markdown eller stycken."
     )
+    partnerships_intro = models.TextField(
+        "inledning till kommunala partnerskap", blank=True, help_text="Markdown eller stycken."
+    )
+    twin_towns_intro = models.TextField(
+        "inledning till vänorter", blank=True, help_text="Markdown eller stycken."
+    )
+    projects_intro = models.TextField(
+        "inledning till projekt", blank=True, help_text="Markdown eller stycken."
+    )
+    networks_intro = models.TextField(
+        "inledning till nätverk", blank=True, help_text="Markdown eller stycken."
+    )
+    contact_intro = models.TextField(
+        "inledning till kontakt", blank=True, help_text="Markdown eller stycken."
+    )
     contacts = models.ManyToManyField(
         "contacts.Person", blank=True, related_name="municipalities", verbose_name="kontaktpersoner"
     )
@@ -103,6 +119,13 @@ class Municipality(NaturalKeyModel):
     @property
     def public_name(self) -> str:
         return self.display_name or self.name
+
+    @property
+    def contact_centre_or_none(self):
+        try:
+            return self.contact_centre
+        except ObjectDoesNotExist:
+            return None
 
 
 class Country(NaturalKeyModel):

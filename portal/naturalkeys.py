@@ -12,6 +12,16 @@ class NaturalKeyQuerySet(models.QuerySet):
         return self.get(**dict(zip(self.model.natural_key_fields, key, strict=True)))
 
 
+class TimestampedModel(models.Model):
+    """When a row was created and last changed (history of who did what comes later)."""
+
+    created_at = models.DateTimeField("skapad", auto_now_add=True)
+    updated_at = models.DateTimeField("senast ändrad", auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
 class NaturalKeyModel(models.Model):
     natural_key_fields: tuple[str, ...] = ("slug",)
 

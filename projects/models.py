@@ -6,7 +6,7 @@ from django.db.models import F, Q
 
 from portal.choices import Currency
 from portal.formatting import format_money
-from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet
+from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
 
 
@@ -85,7 +85,7 @@ def money_constraints() -> list[models.BaseConstraint]:
     ]
 
 
-class Project(NaturalKeyModel, PeriodModel):
+class Project(TimestampedModel, NaturalKeyModel, PeriodModel):
     """A project or pre-study. Its status is derived from the period and today."""
 
     title = models.CharField("titel", max_length=300)
@@ -296,7 +296,7 @@ class StoryQuerySet(NaturalKeyQuerySet):
         return self.filter(is_published=True, municipality__is_published=True)
 
 
-class Story(NaturalKeyModel):
+class Story(TimestampedModel, NaturalKeyModel):
     """A short story about a municipality's work, often with a partner abroad."""
 
     title = models.CharField("rubrik", max_length=200)
