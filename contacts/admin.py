@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from contacts.models import ContactCentre, Organisation, OrganisationName, Person
+
+
+class OrganisationNameInline(admin.TabularInline):
+    model = OrganisationName
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "country", "municipality"]
+    list_filter = ["kind", "country__world_region", ("country", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "short_name", "other_names__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country", "municipality"]
+    inlines = [OrganisationNameInline]
+    list_select_related = ["country", "municipality"]
+
+
+@admin.register(OrganisationName)
+class OrganisationNameAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "is_former"]
+    list_select_related = ["organisation"]
+    list_filter = ["is_former"]
+    search_fields = ["name", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "organisation", "email", "phone_column"]
+    search_fields = ["name", "email", "title", "organisation__name"]
+    list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["organisation"]
+    list_select_related = ["organisation"]
+
+    @admin.display(description="telefon", ordering="phone")
+    def phone_column(self, obj):
+        return obj.phone_display
+
+
+@admin.register(ContactCentre)
+class ContactCentreAdmin(admin.ModelAdmin):
+    list_display = ["name", "municipality", "street_address", "city"]
+    list_select_related = ["municipality"]
+    search_fields = ["name", "municipality__short_name", "city"]
+    autocomplete_fields = ["municipality"]

@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from portal.formatting import PeriodStatus
+
+
+class PeriodStatusFilter(admin.SimpleListFilter):
+    """Planerat / pågående / avslutat, derived from the period and today."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*PeriodStatus.choices, ("okand", "Okänd period")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == PeriodStatus.PLANNED:
+            return queryset.planned()
+        if value == PeriodStatus.ONGOING:
+            return queryset.ongoing()
+        if value == PeriodStatus.FINISHED:
+            return queryset.finished()
+        if value == "okand":
+            return queryset.filter(start_date__isnull=True, ends_on__isnull=True)
+        return queryset
+
+
+PERIOD_FIELDSET = (
+    "Period",
+    {
+        "fields": (
+            ("start_date", "start_precision"),
+            ("end_date", "end_precision"),
+            "duration_months",
+            "period_preview",
+        ),
+        "description": "Ange datum med den precision källan har: år, månad eller dag. "
+        "Status (planerat, pågående, avslutat) räknas ut från perioden.",
+    },
+)
+
+
+class PeriodAdminMixin:
+    """Columns and a preview that show a period the way the public pages do."""
+
+    @admin.display(description="period")
+    def period_preview(self, obj):
+        return obj.period_display or "–"
+
+    @admin.display(description="status")
+    def status_column(self, obj):
+        return obj.status_display

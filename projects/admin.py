@@ -1,0 +1,148 @@
+from django.contrib import admin
+
+from portal.admin_filters import PERIOD_FIELDSET, PeriodAdminMixin, PeriodStatusFilter
+from projects.models import Initiative, Programme, Project, ProjectParticipant, Story
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "funding_source", "parent"]
+    list_select_related = ["funding_source", "parent"]
+    list_filter = ["funding_source"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["funding_source", "parent"]
+
+
+class ProjectParticipantInline(admin.TabularInline):
+    model = ProjectParticipant
+    extra = 1
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Project)
+class ProjectAdmin(PeriodAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "acronym",
+        "municipality",
+        "kind",
+        "period_preview",
+        "status_column",
+        "programme",
+        "is_published",
+    ]
+    list_filter = [
+        PeriodStatusFilter,
+        "kind",
+        ("programme", admin.RelatedOnlyFieldListFilter),
+        ("municipality", admin.RelatedOnlyFieldListFilter),
+        "is_published",
+    ]
+    search_fields = ["title", "acronym", "original_title", "summary", "participants__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = [
+        "municipality",
+        "partnership",
+        "programme",
+        "funding_sources",
+        "partner_countries",
+        "themes",
+        "contacts",
+        "photo",
+    ]
+    readonly_fields = ["period_preview", "money_preview"]
+    list_select_related = ["municipality", "programme"]
+    inlines = [ProjectParticipantInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "acronym",
+                    ("original_title", "original_language"),
+                    "slug",
+                    "kind",
+                    "municipality",
+                    "partnership",
+                    "is_published",
+                ]
+            },
+        ),
+        PERIOD_FIELDSET,
+        (
+            "Pengar",
+            {
+                "fields": [
+                    "programme",
+                    "funding_sources",
+                    ("total_budget", "budget_currency"),
+                    ("grant_amount", "grant_currency"),
+                    "money_note",
+                    "money_preview",
+                ]
+            },
+        ),
+        (
+            "Innehåll",
+            {
+                "fields": [
+                    "summary",
+                    "description",
+                    "partner_countries",
+                    "themes",
+                    "contacts",
+                    "website",
+                    "photo",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="så här visas pengarna")
+    def money_preview(self, obj):
+        parts = [
+            f"Budget {obj.budget_display}" if obj.total_budget is not None else "",
+            f"bidrag {obj.grant_display}" if obj.grant_amount is not None else "",
+        ]
+        return ", ".join(part for part in parts if part) or "–"
+
+
+@admin.register(ProjectParticipant)
+class ProjectParticipantAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "project", "role"]
+    list_select_related = ["organisation", "project"]
+    list_filter = ["role"]
+    search_fields = ["organisation__name", "project__title", "project__acronym"]
+    autocomplete_fields = ["project", "organisation"]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(admin.ModelAdmin):
+    list_display = ["name", "organiser"]
+    list_select_related = ["organiser"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["organiser"]
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = ["title", "municipality", "initiative", "partner", "is_published"]
+    list_filter = [
+        "initiative",
+        "is_published",
+        ("municipality", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["title", "teaser", "municipality__short_name", "partner__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = [
+        "municipality",
+        "initiative",
+        "partner",
+        "partner_country",
+        "partnership",
+        "photo",
+    ]
+    list_select_related = ["municipality", "initiative", "partner"]
