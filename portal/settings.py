@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_filters",
     "import_export",
     "portal",
@@ -80,6 +81,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.site",
+                "portal.context_processors.site_info",
             ],
         },
     },
@@ -132,4 +135,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# Who stands behind the site, for the accessibility statement and the footer.
+SITE_INFO = {
+    "organisation": os.environ.get("SITE_ORGANISATION", "Internationella samarbeten"),
+    "email": os.environ.get("SITE_EMAIL", "tillganglighet@internationellasamarbeten.se"),
+    "response_days": 5,
+    "assessed_on": "23 november 2026",
+    "statement_updated_on": "23 november 2026",
 }

@@ -1,7 +1,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from portal.sitemaps import SITEMAPS
+from portal.views import robots_txt
+from projects.urls import story_urlpatterns
 
 admin.site.site_header = "Internationella samarbeten – redigering"
 admin.site.site_title = "Internationella samarbeten"
@@ -9,6 +14,13 @@ admin.site.index_title = "Innehåll"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("samarbeten/", include("partnerships.urls")),
+    path("projekt/", include("projects.urls")),
+    path("natverk/", include("networks.urls")),
+    path("berattelser/", include(story_urlpatterns)),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("", include("portal.page_urls")),
 ]
 
 if settings.DEBUG:

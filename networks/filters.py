@@ -1,0 +1,20 @@
+import django_filters
+
+from networks.models import Network, NetworkCategory, NetworkScope
+from portal.filters import PublicFilterSet, municipality_filter
+
+
+class NetworkFilter(PublicFilterSet):
+    search_fields = ("name", "acronym", "description", "survey_listing")
+
+    category = django_filters.ChoiceFilter(
+        label="Typ", choices=NetworkCategory.choices, empty_label="Alla"
+    )
+    scope = django_filters.ChoiceFilter(
+        label="Räckvidd", choices=NetworkScope.choices, empty_label="Alla"
+    )
+    municipality = municipality_filter("memberships__municipality")
+
+    class Meta:
+        model = Network
+        fields = []

@@ -1,0 +1,32 @@
+import django_filters
+
+from partnerships.models import Partnership, PartnershipKind
+from portal.choices import ActivityLevel
+from portal.filters import (
+    PeriodFilterSet,
+    country_filter,
+    funding_filter,
+    municipality_filter,
+    region_filter,
+    theme_filter,
+)
+
+
+class PartnershipFilter(PeriodFilterSet):
+    search_fields = ("name", "partners__name", "background", "municipality__short_name")
+
+    kind = django_filters.ChoiceFilter(
+        label="Typ", choices=PartnershipKind.choices, empty_label="Alla"
+    )
+    activity_level = django_filters.ChoiceFilter(
+        label="Aktivitetsgrad", choices=ActivityLevel.choices, empty_label="Alla"
+    )
+    municipality = municipality_filter()
+    country = country_filter("partners__country")
+    region = region_filter("partners__country__world_region")
+    theme = theme_filter()
+    funding = funding_filter("funding_sources")
+
+    class Meta:
+        model = Partnership
+        fields = []

@@ -1,0 +1,30 @@
+from django.shortcuts import get_object_or_404, render
+
+from partnerships.filters import PartnershipFilter
+from portal.listing import PublicListView
+from portal.selectors import partnership_queryset, split_by_status
+from portal.structured_data import partnership_data
+
+
+class PartnershipListView(PublicListView):
+    filterset_class = PartnershipFilter
+    template_name = "partnerships/partnership_list.html"
+    nav = "samarbeten"
+    heading = "Vänorter och samarbeten"
+
+    def get_queryset(self):
+        return partnership_queryset().order_by("municipality__short_name", "kind", "name")
+
+
+def partnership_detail(request, slug):
+    partnership = get_object_or_404(partnership_queryset(), slug=slug)
+    partnership.projects_by_status = split_by_status(partnership.projects.all())
+    return render(
+        request,
+        "partnerships/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "structured_data": partnership_data(request, partnership),
+            "nav": "samarbeten",
+        },
+    )

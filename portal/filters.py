@@ -1,0 +1,174 @@
+"""Pieces every public list's filter form shares: free text, year range, calm validation."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from portal.choices import WorldRegion
+from portal.formatting import PeriodStatus
+from portal.models import Country, FundingSource, Municipality, Theme
+
+MAX_QUERY_LENGTH = 200
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": "Skriv året med fyra siffror, till exempel 2018.",
+                "min_value": f"Året måste vara {YEAR_MIN} eller senare.",
+                "max_value": f"Året måste vara {YEAR_MAX} eller tidigare.",
+            },
+        )
+        super().__init__(**kwargs)
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = YearField
+
+
+def one_of(*field_names: str):
+    """A filter method matching the value on any of several paths (OR), without duplicates."""
+
+    def method(queryset, name, value):
+        condition = Q()
+        for field in field_names:
+            condition |= Q(**{field: value})
+        return queryset.filter(condition).distinct()
+
+    return method
+
+
+class PublicFilterSet(django_filters.FilterSet):
+    """Free text over `search_fields`, capped in length, for every public list."""
+
+    search_fields: tuple[str, ...] = ()
+
+    q = django_filters.CharFilter(
+        label="Fritext",
+        method="filter_text",
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
+    )
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()[:MAX_QUERY_LENGTH]
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition).distinct()
+
+
+class PeriodFilterSet(PublicFilterSet):
+    """Adds status (derived from the period and today) and a year range that overlaps it."""
+
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=PeriodStatus.choices, method="filter_status", empty_label="Alla"
+    )
+    year_from = YearFilter(label="Från år", method="filter_years")
+    year_to = YearFilter(label="Till år", method="filter_years")
+
+    def filter_status(self, queryset, name, value):
+        return {
+            PeriodStatus.PLANNED: queryset.planned,
+            PeriodStatus.ONGOING: queryset.ongoing,
+            PeriodStatus.FINISHED: queryset.finished,
+        }[value]()
+
+    def filter_years(self, queryset, name, value):
+        # Both ends are applied together in filter_queryset, once the form is clean.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        year_from = self.form.cleaned_data.get("year_from")
+        year_to = self.form.cleaned_data.get("year_to")
+        if year_from and year_to and year_from > year_to:
+            return queryset
+        if year_from:
+            queryset = queryset.filter(Q(ends_on__isnull=True) | Q(ends_on__year__gte=year_from))
+        if year_to:
+            queryset = queryset.filter(
+                Q(start_date__isnull=True) | Q(start_date__year__lte=year_to)
+            )
+        if year_from or year_to:
+            queryset = queryset.exclude(start_date__isnull=True, ends_on__isnull=True)
+        return queryset
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_year_check_added", False):
+            original_clean = form.clean
+
+            def clean():
+                cleaned = original_clean()
+                year_from, year_to = cleaned.get("year_from"), cleaned.get("year_to")
+                if year_from and year_to and year_from > year_to:
+                    form.add_error("year_to", "Till-året kan inte vara före från-året.")
+                return cleaned
+
+            form.clean = clean
+            form._year_check_added = True
+        return form
+
+
+def municipality_choices():
+    return Municipality.objects.published().order_by("short_name")
+
+
+def municipality_filter(field_name: str = "municipality"):
+    return django_filters.ModelChoiceFilter(
+        label="Kommun",
+        field_name=field_name,
+        queryset=municipality_choices(),
+        to_field_name="slug",
+        empty_label="Alla",
+        distinct=True,
+    )
+
+
+def country_filter(*field_names: str):
+    return django_filters.ModelChoiceFilter(
+        label="Land",
+        queryset=Country.objects.order_by("name"),
+        method=one_of(*field_names),
+        to_field_name="code",
+        empty_label="Alla",
+    )
+
+
+def region_filter(*field_names: str):
+    return django_filters.ChoiceFilter(
+        label="Världsdel",
+        choices=WorldRegion.choices,
+        method=one_of(*field_names),
+        empty_label="Alla",
+    )
+
+
+def theme_filter():
+    return django_filters.ModelChoiceFilter(
+        label="Samarbetsområde",
+        queryset=Theme.objects.order_by("name"),
+        to_field_name="slug",
+        method=one_of("themes", "themes__parent"),
+        empty_label="Alla",
+    )
+
+
+def funding_filter(*field_names: str):
+    return django_filters.ModelChoiceFilter(
+        label="Finansiering",
+        queryset=FundingSource.objects.order_by("name"),
+        to_field_name="slug",
+        method=one_of(*field_names),
+        empty_label="Alla",
+    )

@@ -1,0 +1,40 @@
+"""The public lists' shared view: a plain GET filter form, a result count and pagination
+that never fails (a page number past the end shows the last page)."""
+
+from django.core.paginator import Paginator
+from django_filters.views import FilterView
+
+PAGE_SIZE = 20
+
+
+class PublicListView(FilterView):
+    paginate_by = PAGE_SIZE
+    # Invalid fields are reported beside the form; the valid ones still filter.
+    strict = False
+    nav = ""
+    heading = ""
+    intro = ""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = Paginator(queryset, page_size, allow_empty_first_page=True)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        for name in form.errors:
+            if name in form.fields:
+                form.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"{form[name].auto_id}-fel"}
+                )
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context.update(
+            nav=self.nav,
+            heading=self.heading,
+            intro=self.intro,
+            querystring=params.urlencode(),
+            is_filtered=any(value for key, value in params.items()),
+        )
+        return context

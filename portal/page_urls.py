@@ -1,0 +1,14 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("kommuner/", views.municipality_list, name="municipality_list"),
+    path("kommuner/<slug:slug>/", views.municipality_detail, name="municipality_detail"),
+    path("om/begrepp/", views.glossary, name="glossary"),
+    path("om/tillganglighet/", views.accessibility, name="accessibility"),
+    path("sok/", views.search, name="search"),
+]

@@ -1,0 +1,197 @@
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from contacts.models import Organisation, Person
+from networks.models import Network
+from partnerships.models import Partnership
+from portal.filters import MAX_QUERY_LENGTH
+from portal.models import Concept, ConceptCategory, Municipality
+from portal.selectors import (
+    municipality_page,
+    partnership_queryset,
+    project_queryset,
+    published_municipalities,
+    story_queryset,
+)
+from portal.structured_data import municipality_data
+from projects.models import Project
+
+RECENT_COUNT = 6
+SEARCH_LIMIT = 25
+
+
+def home(request):
+    municipalities = list(published_municipalities().order_by("short_name"))
+    recent_projects = project_queryset().order_by("-updated_at", "title")[:RECENT_COUNT]
+    recent_partnerships = partnership_queryset().order_by("-updated_at", "name")[:RECENT_COUNT]
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "municipalities": municipalities,
+            "recent_projects": recent_projects,
+            "recent_partnerships": recent_partnerships,
+        },
+    )
+
+
+def municipality_list(request):
+    municipalities = published_municipalities().select_related("county").order_by("short_name")
+    return render(
+        request,
+        "portal/municipality_list.html",
+        {"municipalities": municipalities, "nav": "kommuner"},
+    )
+
+
+def municipality_detail(request, slug):
+    municipality = get_object_or_404(
+        Municipality.objects.published().select_related("county", "contact_centre"), slug=slug
+    )
+    return render(
+        request,
+        "portal/municipality_detail.html",
+        {
+            "page": municipality_page(municipality),
+            "municipality": municipality,
+            "structured_data": municipality_data(request, municipality),
+            "nav": "kommuner",
+        },
+    )
+
+
+def glossary(request):
+    concepts = Concept.objects.select_related("source__publisher")
+    groups = [
+        (label, [concept for concept in concepts if concept.category == value])
+        for value, label in ConceptCategory.choices
+    ]
+    sources = {concept.source for concept in concepts if concept.source}
+    return render(
+        request,
+        "portal/glossary.html",
+        {
+            "groups": [(label, items) for label, items in groups if items],
+            "sources": sorted(sources, key=str),
+            "nav": "begrepp",
+        },
+    )
+
+
+def accessibility(request):
+    return render(request, "portal/accessibility.html")
+
+
+def public_people():
+    """People shown on a published page: a municipality's, a partnership's or a project's."""
+    return Person.objects.filter(
+        Q(municipalities__is_published=True)
+        | Q(partnerships__is_published=True, partnerships__municipality__is_published=True)
+        | Q(projects__is_published=True, projects__municipality__is_published=True)
+    ).distinct()
+
+
+def public_organisations():
+    """Organisations that take part in something published."""
+    return Organisation.objects.filter(
+        Q(partnerships__is_published=True, partnerships__municipality__is_published=True)
+        | Q(
+            project_participations__project__is_published=True,
+            project_participations__project__municipality__is_published=True,
+        )
+    ).distinct()
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()
+    too_long = len(query) > MAX_QUERY_LENGTH
+    query = query[:MAX_QUERY_LENGTH]
+    groups = []
+    if query:
+        municipalities = Municipality.objects.published().filter(
+            Q(name__icontains=query) | Q(short_name__icontains=query) | Q(intro__icontains=query)
+        )
+        partnerships = (
+            Partnership.objects.published()
+            .select_related("municipality")
+            .filter(
+                Q(name__icontains=query)
+                | Q(partners__name__icontains=query)
+                | Q(background__icontains=query)
+                | Q(municipality__short_name__icontains=query)
+            )
+            .distinct()
+        )
+        projects = (
+            Project.objects.published()
+            .select_related("municipality")
+            .filter(
+                Q(title__icontains=query)
+                | Q(acronym__icontains=query)
+                | Q(original_title__icontains=query)
+                | Q(summary__icontains=query)
+                | Q(municipality__short_name__icontains=query)
+            )
+            .distinct()
+        )
+        networks = Network.objects.published().filter(
+            Q(name__icontains=query) | Q(acronym__icontains=query) | Q(description__icontains=query)
+        )
+        organisations = (
+            public_organisations()
+            .filter(
+                Q(name__icontains=query)
+                | Q(short_name__icontains=query)
+                | Q(other_names__name__icontains=query)
+            )
+            .select_related("country")
+        )
+        people = (
+            public_people()
+            .filter(Q(name__icontains=query) | Q(title__icontains=query))
+            .select_related("organisation")
+        )
+        stories = story_queryset().filter(Q(title__icontains=query) | Q(teaser__icontains=query))
+        groups = [
+            (
+                "Kommuner",
+                "municipalities",
+                list(municipalities.order_by("short_name")[:SEARCH_LIMIT]),
+            ),
+            ("Samarbeten", "partnerships", list(partnerships.order_by("name")[:SEARCH_LIMIT])),
+            ("Projekt", "projects", list(projects.order_by("title")[:SEARCH_LIMIT])),
+            ("Nätverk", "networks", list(networks.order_by("name")[:SEARCH_LIMIT])),
+            (
+                "Organisationer",
+                "organisations",
+                list(organisations.order_by("name")[:SEARCH_LIMIT]),
+            ),
+            ("Personer", "people", list(people.order_by("name")[:SEARCH_LIMIT])),
+            ("Berättelser", "stories", list(stories.order_by("title")[:SEARCH_LIMIT])),
+        ]
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "search_query": query,
+            "too_long": too_long,
+            "max_length": MAX_QUERY_LENGTH,
+            "groups": [group for group in groups if group[2]],
+            "total": sum(len(group[2]) for group in groups),
+            "limit": SEARCH_LIMIT,
+        },
+    )
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /sok/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
