@@ -35,8 +35,14 @@ class ProjectFilter(PeriodFilterSet):
     funding = funding_filter("funding_sources", "programme__funding_source")
     theme = theme_filter()
     municipality = municipality_filter()
-    country = country_filter("partner_countries", "participants__country")
-    region = region_filter("partner_countries__world_region", "participants__country__world_region")
+    country = country_filter(
+        "partner_countries", "participants__country", "partnership__partners__country"
+    )
+    region = region_filter(
+        "partner_countries__world_region",
+        "participants__country__world_region",
+        "partnership__partners__country__world_region",
+    )
 
     class Meta:
         model = Project

@@ -1,0 +1,113 @@
+"""A resident reads Växjö's, Trollhättan's and Kristianstad's pages and finds what the seed
+texts say: partnerships, projects under the right status, people, periods and contacts."""
+
+import re
+
+import pytest
+from django.utils.html import strip_tags
+
+pytestmark = pytest.mark.django_db
+
+
+def section(html: str, heading_id: str) -> str:
+    """The text of one <section> of the municipality page, by its heading's id."""
+    match = re.search(
+        rf'<section aria-labelledby="{heading_id}">(.*?)</section>', html, flags=re.DOTALL
+    )
+    assert match, f"no section {heading_id}"
+    return match.group(1)
+
+
+def sub_section(html: str, heading: str) -> str:
+    """The text after an h3/h4 heading up to the next heading of the same or higher level."""
+    match = re.search(rf"<h([34])>{heading}</h\1>", html)
+    assert match, f"no heading {heading}"
+    rest = html[match.end() :]
+    end = re.search(rf"<h[1-{match.group(1)}][ >]", rest)
+    return strip_tags(rest[: end.start()] if end else rest)
+
+
+@pytest.fixture
+def vaxjo(client):
+    response = client.get("/kommuner/vaxjo/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_vaxjo_municipal_partnerships_with_partners_coordinators_and_contacts(vaxjo):
+    kp = section(vaxjo, "kp")
+    for partner in ["JB Marks Local Municipality, Sydafrika", "An Giang", "Vushtrri"]:
+        assert partner in kp
+    assert "tidigare Tlokwe City Council" in kp
+    assert "Institutet för lokal och regional demokrati" in kp
+    assert 'href="mailto:daniel@idvxo.se"' in kp
+    assert 'href="tel:+46736770709"' in kp
+    assert "073-677 07 09" in kp
+
+
+def test_vaxjo_projects_that_have_ended_are_listed_as_finished(vaxjo):
+    projects = section(vaxjo, "projekt")
+    finished = sub_section(projects, "Avslutade projekt")
+    for acronym in ["READY", "NERO", "SUMBA", "Resolve", "IUCBV"]:
+        assert acronym in finished
+    assert "Pågående projekt" not in projects
+    assert "CoBiUM" in sub_section(projects, "Projekt utan känd period")
+    assert "från 1 december 2014" in finished
+
+
+def test_vaxjo_kosovo_projects_with_periods(vaxjo):
+    kp = strip_tags(section(vaxjo, "kp"))
+    assert "Socialt entreprenörskap 2 (SEKOS 2), januari 2018 – december 2020" in kp
+    assert "Avfallsplanering och avfallskommunikation, 2015–2017" in kp
+
+
+def test_vaxjo_stories_and_last_update(vaxjo):
+    assert "Växjö budgeterar CO2" in section(vaxjo, "berattelser")
+    assert "Senast uppdaterad 11 december 2018" in strip_tags(vaxjo)
+
+
+def test_trollhattan_twin_towns_current_and_former(client):
+    html = client.get("/kommuner/trollhattan/").content.decode()
+    twin_towns = section(html, "vanorter")
+    assert "Tempe, USA" in twin_towns
+    assert "Studentutbytesprogrammet" in twin_towns
+    former = sub_section(twin_towns, "Tidigare vänorter och samarbeten")
+    for town in ["Hjørring", "Kerava", "Kristiansand", "Reykjanesbær"]:
+        assert town in former
+    assert "till och med 2017" in former
+    assert "Ersattes av Nordiskt samarbetsavtal" in former
+
+
+def test_trollhattan_networks_with_years_roles_and_contact(client):
+    html = client.get("/kommuner/trollhattan/").content.decode()
+    networks = strip_tags(section(html, "natverk"))
+    assert "Sweden Emilia Romagna Network (SERN)" in networks
+    assert "Medlem sedan 2005" in networks
+    assert "Ordförande 2021–2023" in networks
+    contact = section(html, "kontakt")
+    assert "Isak Johansson" in contact
+    assert 'href="mailto:isak.johansson@trollhattan.se"' in contact
+    assert "Kontaktcenter" in contact
+
+
+def test_kristianstad_interreg_project(client):
+    html = client.get("/kommuner/kristianstad/").content.decode()
+    projects = section(html, "projekt")
+    finished = sub_section(projects, "Avslutade projekt")
+    assert "2014" in finished
+    assert "Interreg" in strip_tags(html) or "Køge" in strip_tags(html)
+
+
+def test_empty_sections_are_left_out(client):
+    html = client.get("/kommuner/kristianstad/").content.decode()
+    assert 'id="vanorter"' not in html
+    assert 'id="kp"' not in html
+    assert 'id="natverk"' not in html
+
+
+def test_municipality_page_has_json_ld_and_canonical(client):
+    html = client.get("/kommuner/vaxjo/?utm=x").content.decode()
+    assert '<script type="application/ld+json">' in html
+    assert '"@type": "GovernmentOrganization"' in html
+    assert '<link rel="canonical" href="http://testserver/kommuner/vaxjo/">' in html
+    assert '<meta property="og:title" content="Internationellt samarbete i Växjö kommun">' in html

@@ -1,0 +1,73 @@
+"""Only published content is public: a draft answers 404 and leaks nowhere."""
+
+import pytest
+
+from networks.models import Network
+from partnerships.models import Partnership
+from portal.models import Municipality
+from projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_LISTS = [
+    "/",
+    "/kommuner/",
+    "/samarbeten/",
+    "/projekt/",
+    "/natverk/",
+    "/berattelser/",
+    "/sitemap.xml",
+]
+
+
+def everywhere(client, needle: str, extra: list[str] = ()) -> list[str]:
+    """The public pages that show `needle`; the search page counts if it finds anything."""
+    found = [url for url in [*PUBLIC_LISTS, *extra] if needle in client.get(url).content.decode()]
+    if "Inga träffar" not in client.get("/sok/", {"q": needle}).content.decode():
+        found.append("/sok/")
+    return found
+
+
+def test_an_unpublished_municipality_and_all_it_owns_are_hidden(client):
+    Municipality.objects.filter(slug="trollhattan").update(is_published=False)
+    assert client.get("/kommuner/trollhattan/").status_code == 404
+    assert client.get("/samarbeten/trollhattan-tempe/").status_code == 404
+    assert everywhere(client, "Tempe") == []
+    assert everywhere(client, "trollhattan") == []
+    sern = client.get("/natverk/sern/").content.decode()
+    assert "Trollhättan" not in sern
+    assert "Inga träffar" in client.get("/sok/?q=Isak").content.decode()
+
+
+def test_a_draft_project_is_hidden(client):
+    project = Project.objects.get(acronym="SUMBA")
+    project.is_published = False
+    project.save()
+    assert client.get(f"/projekt/{project.slug}/").status_code == 404
+    assert everywhere(client, "SUMBA", ["/kommuner/vaxjo/"]) == []
+
+
+def test_a_draft_partnership_is_hidden_and_not_counted(client):
+    before = (
+        client.get("/kommuner/").context["municipalities"].get(slug="trollhattan").partnership_count
+    )
+    Partnership.objects.filter(slug="trollhattan-tempe").update(is_published=False)
+    assert client.get("/samarbeten/trollhattan-tempe/").status_code == 404
+    assert everywhere(client, "Tempe", ["/kommuner/trollhattan/"]) == []
+    after = (
+        client.get("/kommuner/").context["municipalities"].get(slug="trollhattan").partnership_count
+    )
+    assert after == before - 1
+
+
+def test_a_draft_network_is_hidden(client):
+    Network.objects.filter(slug="sern").update(is_published=False)
+    assert client.get("/natverk/sern/").status_code == 404
+    assert everywhere(client, "Emilia Romagna", ["/kommuner/trollhattan/"]) == []
+
+
+def test_municipalities_without_published_content_are_not_listed(client):
+    names = {m.slug for m in client.get("/kommuner/").context["municipalities"]}
+    assert {"vaxjo", "trollhattan", "kristianstad", "orebro"} <= names
+    assert "stockholm" not in names
+    assert client.get("/kommuner/stockholm/").status_code == 404
