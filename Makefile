@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run migrate load test lint check clean
+.PHONY: install run migrate load test lint check browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,25 @@ check: install
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 
-test: lint check
+# The browser tests drive Debian's Chromium (tests/browser/); Playwright's own browser
+# download is never used. Installed with apt only when missing, which needs root.
+CHROMIUM := /usr/bin/chromium
+
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Chromium with apt for the browser tests."; \
+			apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+		else \
+			echo "ERROR: $(CHROMIUM) is missing. Install it as root with" >&2; \
+			echo "  apt-get update && apt-get install -y --no-install-recommends chromium" >&2; \
+			echo "or deselect the browser tests: .venv/bin/pytest -m 'not browser'" >&2; \
+			exit 1; \
+		fi; \
+	fi
+
+test: lint check browser
 	$(BIN)/pytest
 
 clean:
