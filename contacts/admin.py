@@ -1,15 +1,18 @@
 from django.contrib import admin
 
 from contacts.models import ContactCentre, Organisation, OrganisationName, Person
+from contacts.resources import PersonResource
+from portal.admin_base import PortalAdmin, ScopedQuerysetMixin
+from portal.spreadsheets.admin import SpreadsheetAdminMixin
 
 
-class OrganisationNameInline(admin.TabularInline):
+class OrganisationNameInline(ScopedQuerysetMixin, admin.TabularInline):
     model = OrganisationName
     extra = 0
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PortalAdmin):
     list_display = ["name", "short_name", "kind", "country", "municipality"]
     list_filter = ["kind", "country__world_region", ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "short_name", "other_names__name"]
@@ -20,7 +23,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationName)
-class OrganisationNameAdmin(admin.ModelAdmin):
+class OrganisationNameAdmin(PortalAdmin):
     list_display = ["name", "organisation", "is_former"]
     list_select_related = ["organisation"]
     list_filter = ["is_former"]
@@ -29,7 +32,8 @@ class OrganisationNameAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SpreadsheetAdminMixin, PortalAdmin):
+    resource_classes = [PersonResource]
     list_display = ["name", "title", "organisation", "email", "phone_column"]
     search_fields = ["name", "email", "title", "organisation__name"]
     list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]
@@ -43,7 +47,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactCentre)
-class ContactCentreAdmin(admin.ModelAdmin):
+class ContactCentreAdmin(PortalAdmin):
     list_display = ["name", "municipality", "street_address", "city"]
     list_select_related = ["municipality"]
     search_fields = ["name", "municipality__short_name", "city"]

@@ -1,6 +1,7 @@
 """Organisations of every kind and the people to contact. One person, one record."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from portal.fields import PhoneNumberField
 from portal.formatting import format_phone
@@ -53,6 +54,8 @@ class Organisation(NaturalKeyModel):
         help_text="Den svenska kommun eller region som organisationen är eller hör till.",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "organisation"
         verbose_name_plural = "organisationer"
@@ -77,6 +80,8 @@ class OrganisationName(NaturalKeyModel):
     is_former = models.BooleanField(
         "tidigare namn", default=True, help_text="Ur bruk. Annars en annan stavning som används."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "annat namn"
@@ -111,6 +116,8 @@ class Person(NaturalKeyModel):
         "telefon", help_text="Till exempel 0470-410 00; numret sparas i internationell form."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "kontaktperson"
         verbose_name_plural = "kontaktpersoner"
@@ -142,6 +149,8 @@ class ContactCentre(NaturalKeyModel):
     city = models.CharField("ort", max_length=100, blank=True)
     phone = PhoneNumberField("telefon")
     email = models.EmailField("e-post", blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "kontaktcenter"

@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.db.models import Count
 
 from networks.models import Membership, MembershipRole, Network
+from networks.resources import MembershipResource
+from portal.admin_base import PortalAdmin, PublishAdminMixin, ScopedQuerysetMixin
+from portal.spreadsheets.admin import SpreadsheetAdminMixin
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ScopedQuerysetMixin, admin.TabularInline):
     model = Membership
     extra = 0
     fields = ["municipality", "since_year", "until_year", "note"]
@@ -13,7 +16,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(PublishAdminMixin, PortalAdmin):
+    actions = ["publish", "unpublish"]
     list_display = ["name", "acronym", "category", "scope", "founded_year", "member_count"]
     list_filter = ["category", "scope", "is_published", "listed_in_survey"]
     search_fields = ["name", "acronym", "description"]
@@ -29,13 +33,14 @@ class NetworkAdmin(admin.ModelAdmin):
         return obj.member_total
 
 
-class MembershipRoleInline(admin.TabularInline):
+class MembershipRoleInline(ScopedQuerysetMixin, admin.TabularInline):
     model = MembershipRole
     extra = 1
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SpreadsheetAdminMixin, PortalAdmin):
+    resource_classes = [MembershipResource]
     list_display = ["municipality", "network", "period_display", "roles_display"]
     list_filter = [("network", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["municipality__short_name", "network__name", "network__acronym"]
@@ -62,7 +67,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(MembershipRole)
-class MembershipRoleAdmin(admin.ModelAdmin):
+class MembershipRoleAdmin(PortalAdmin):
     list_display = ["title", "membership", "years_display"]
     list_select_related = ["membership__municipality", "membership__network"]
     search_fields = ["title", "membership__network__name", "membership__municipality__short_name"]

@@ -2,9 +2,11 @@
 
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from portal.formatting import format_year_range
 from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
+from portal.review import publication_field
 
 
 class NetworkCategory(models.TextChoices):
@@ -76,9 +78,10 @@ class Network(TimestampedModel, NaturalKeyModel):
         blank=True,
         help_text="Enkätbilagans rad ordagrant, till exempel ”SERN - Sweden Emilia Romagna Network”.",
     )
-    is_published = models.BooleanField("publicerad", default=True)
+    is_published = publication_field()
 
     objects = NetworkQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "nätverk"
@@ -111,6 +114,7 @@ class Membership(NaturalKeyModel):
     note = models.TextField("om medlemskapet", blank=True)
 
     objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "medlemskap"
@@ -150,6 +154,8 @@ class MembershipRole(NaturalKeyModel):
     title = models.CharField("roll", max_length=200)
     start_year = models.PositiveSmallIntegerField("från år", null=True, blank=True)
     end_year = models.PositiveSmallIntegerField("till och med år", null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "roll"

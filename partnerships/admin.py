@@ -1,23 +1,36 @@
 from django.contrib import admin
 
 from partnerships.models import ExchangeProgramme, Partnership, PartnershipParty
+from partnerships.resources import PartnershipResource
+from portal.admin_base import (
+    NeedsReviewFilter,
+    PortalAdmin,
+    PublishAdminMixin,
+    ReviewAdminMixin,
+    ScopedQuerysetMixin,
+)
 from portal.admin_filters import PERIOD_FIELDSET, PeriodAdminMixin, PeriodStatusFilter
+from portal.spreadsheets.admin import SpreadsheetAdminMixin
 
 
-class PartnershipPartyInline(admin.TabularInline):
+class PartnershipPartyInline(ScopedQuerysetMixin, admin.TabularInline):
     model = PartnershipParty
     extra = 1
     autocomplete_fields = ["organisation"]
 
 
-class ExchangeProgrammeInline(admin.TabularInline):
+class ExchangeProgrammeInline(ScopedQuerysetMixin, admin.TabularInline):
     model = ExchangeProgramme
     extra = 0
     autocomplete_fields = ["organiser"]
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(PeriodAdminMixin, admin.ModelAdmin):
+class PartnershipAdmin(
+    SpreadsheetAdminMixin, ReviewAdminMixin, PublishAdminMixin, PeriodAdminMixin, PortalAdmin
+):
+    resource_classes = [PartnershipResource]
+    actions = ["publish", "unpublish", "mark_reviewed"]
     list_display = [
         "name",
         "municipality",
@@ -26,6 +39,7 @@ class PartnershipAdmin(PeriodAdminMixin, admin.ModelAdmin):
         "status_column",
         "activity_level",
         "is_published",
+        "reviewed_on",
     ]
     list_filter = [
         "kind",
@@ -33,6 +47,7 @@ class PartnershipAdmin(PeriodAdminMixin, admin.ModelAdmin):
         "activity_level",
         "is_published",
         ("municipality", admin.RelatedOnlyFieldListFilter),
+        NeedsReviewFilter,
     ]
     search_fields = ["name", "municipality__short_name", "partners__name", "background"]
     prepopulated_fields = {"slug": ["name"]}
@@ -75,11 +90,12 @@ class PartnershipAdmin(PeriodAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        ("Granskning", {"fields": ["reviewed_on", "reviewed_by"]}),
     ]
 
 
 @admin.register(PartnershipParty)
-class PartnershipPartyAdmin(admin.ModelAdmin):
+class PartnershipPartyAdmin(PortalAdmin):
     list_display = ["organisation", "partnership", "role", "since_year", "until_year"]
     list_filter = ["role"]
     list_select_related = ["organisation", "partnership__municipality"]
@@ -88,7 +104,7 @@ class PartnershipPartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExchangeProgramme)
-class ExchangeProgrammeAdmin(admin.ModelAdmin):
+class ExchangeProgrammeAdmin(PortalAdmin):
     list_display = ["name", "partnership", "organiser"]
     list_select_related = ["partnership__municipality", "organiser"]
     search_fields = ["name", "partnership__name"]

@@ -3,11 +3,13 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from portal.choices import ActivityLevel, CooperationKind
 from portal.formatting import PeriodStatus
 from portal.naturalkeys import NaturalKeyModel, TimestampedModel
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
+from portal.review import ReviewedModel, publication_field
 
 PartnershipKind = CooperationKind
 
@@ -17,7 +19,7 @@ class PartnershipQuerySet(PeriodQuerySet):
         return self.filter(is_published=True, municipality__is_published=True)
 
 
-class Partnership(TimestampedModel, NaturalKeyModel, PeriodModel):
+class Partnership(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
     """A Swedish municipality's twin town, municipal partnership or other agreement with
     one or more partner organisations. Ended ones are kept and shown as former."""
 
@@ -91,9 +93,10 @@ class Partnership(TimestampedModel, NaturalKeyModel, PeriodModel):
         related_name="replaces",
         verbose_name="ersattes av",
     )
-    is_published = models.BooleanField("publicerad", default=True)
+    is_published = publication_field()
 
     objects = PartnershipQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[themes, funding_sources, contacts])
 
     class Meta:
         verbose_name = "samarbete"
@@ -164,6 +167,8 @@ class PartnershipParty(NaturalKeyModel):
     until_year = models.PositiveSmallIntegerField("till och med år", null=True, blank=True)
     note = models.CharField("kommentar", max_length=300, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "part"
         verbose_name_plural = "parter"
@@ -208,6 +213,8 @@ class ExchangeProgramme(NaturalKeyModel):
     )
     description = models.TextField("beskrivning", blank=True)
     order = models.PositiveSmallIntegerField("ordning", default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "utbytesprogram"

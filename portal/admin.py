@@ -1,8 +1,18 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
 from contacts.models import ContactCentre
+from portal.admin_base import (
+    NeedsReviewFilter,
+    PortalAdmin,
+    PublishAdminMixin,
+    ReviewAdminMixin,
+    ScopedQuerysetMixin,
+)
 from portal.models import (
     Concept,
+    CoordinatorAssignment,
     Country,
     County,
     FundingSource,
@@ -21,17 +31,18 @@ class CountyAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "code"]
 
 
-class ContactCentreInline(admin.StackedInline):
+class ContactCentreInline(ScopedQuerysetMixin, admin.StackedInline):
     model = ContactCentre
     extra = 0
     max_num = 1
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ReviewAdminMixin, PublishAdminMixin, PortalAdmin):
+    actions = ["publish", "unpublish", "mark_reviewed"]
     list_display = ["public_name", "scb_code", "county", "kind", "is_published", "reviewed_on"]
     list_select_related = ["county"]
-    list_filter = ["is_published", "kind", "county"]
+    list_filter = ["is_published", NeedsReviewFilter, "kind", "county"]
     search_fields = ["name", "display_name", "short_name", "scb_code"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["county", "contacts"]
@@ -99,7 +110,7 @@ class FundingSourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(PortalAdmin):
     list_display = ["alt_text", "credit", "municipality", "has_image"]
     list_select_related = ["municipality"]
     list_filter = [("municipality", admin.RelatedOnlyFieldListFilter)]
@@ -156,3 +167,47 @@ class ConceptAdmin(admin.ModelAdmin):
     search_fields = ["term", "definition"]
     prepopulated_fields = {"slug": ["term"]}
     autocomplete_fields = ["source"]
+
+
+class CoordinatorAssignmentInline(admin.TabularInline):
+    model = CoordinatorAssignment
+    extra = 1
+    autocomplete_fields = ["municipality"]
+    verbose_name = "kommun som användaren samordnar"
+    verbose_name_plural = "Kommuner som användaren samordnar"
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    """Accounts, with the municipalities a coordinator keeps. Only a superuser may hand out
+    superuser status or single permissions; national editors work through the groups."""
+
+    inlines = [CoordinatorAssignmentInline]
+    list_display = ["username", "get_full_name", "email", "is_staff", "roles", "municipalities"]
+    list_filter = ["is_staff", "is_active", "groups"]
+
+    def get_queryset(self, request):
+        users = (
+            super()
+            .get_queryset(request)
+            .prefetch_related("groups", "coordinator_assignments__municipality")
+        )
+        return users if request.user.is_superuser else users.filter(is_superuser=False)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+    @admin.display(description="roller")
+    def roles(self, obj):
+        return ", ".join(group.name for group in obj.groups.all()) or "–"
+
+    @admin.display(description="samordnar")
+    def municipalities(self, obj):
+        return ", ".join(a.municipality.short_name for a in obj.coordinator_assignments.all())

@@ -189,6 +189,10 @@ def load_object(item: dict, report: LoadReport, where: str) -> None:
     created = instance is None
     if created:
         instance = model()
+        if "is_published" not in values and hasattr(instance, "is_published"):
+            # A seed file is the published record of its source text: what it creates is
+            # public unless it says otherwise. New records made in the admin start as drafts.
+            instance.is_published = True
     before = None if created else field_values(instance)
     for name, value in values.items():
         setattr(instance, name, value)

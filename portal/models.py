@@ -1,13 +1,16 @@
 """The shared core: Swedish municipalities and counties, countries, themes, funding
 sources, photos, and the SKL 2018 survey that gives the national picture."""
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from portal.choices import ActivityLevel, CooperationKind, WorldRegion
 from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
+from portal.review import ReviewedModel
 
 
 class County(NaturalKeyModel):
@@ -41,7 +44,7 @@ class MunicipalityQuerySet(NaturalKeyQuerySet):
         return self.filter(is_published=True)
 
 
-class Municipality(TimestampedModel, NaturalKeyModel):
+class Municipality(TimestampedModel, ReviewedModel, NaturalKeyModel):
     """A Swedish kommun or region, the owner of a public page."""
 
     name = models.CharField(
@@ -101,12 +104,9 @@ class Municipality(TimestampedModel, NaturalKeyModel):
     is_published = models.BooleanField(
         "publicerad", default=False, help_text="Bara publicerade kommuner har en publik sida."
     )
-    reviewed_on = models.DateField("senast granskad", null=True, blank=True)
-    reviewed_by = models.CharField(
-        "granskad av", max_length=100, blank=True, help_text="Namn eller signatur."
-    )
 
     objects = MunicipalityQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[contacts])
 
     class Meta:
         verbose_name = "kommun eller region"
@@ -126,6 +126,38 @@ class Municipality(TimestampedModel, NaturalKeyModel):
             return self.contact_centre
         except ObjectDoesNotExist:
             return None
+
+
+class CoordinatorAssignment(models.Model):
+    """A municipality coordinator keeps the records of the municipalities assigned here."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="coordinator_assignments",
+        verbose_name="användare",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="coordinator_assignments",
+        verbose_name="kommun",
+    )
+
+    class Meta:
+        verbose_name = "samordnad kommun"
+        verbose_name_plural = "samordnade kommuner"
+        ordering = ["municipality__short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality"],
+                name="coordinator_assignment_unique",
+                violation_error_message="Användaren samordnar redan den kommunen.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} samordnar {self.municipality}"
 
 
 class Country(NaturalKeyModel):
@@ -208,8 +240,12 @@ class Photo(NaturalKeyModel):
         "bild",
         upload_to="bilder/%Y/",
         blank=True,
-        help_text="Kan lämnas tom tills bilden finns; då visas ingen bild.",
+        width_field="width",
+        height_field="height",
+        help_text="JPEG, PNG eller WebP. Platsuppgifter och annan EXIF-information tas bort.",
     )
+    width = models.PositiveIntegerField("bredd i pixlar", null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField("höjd i pixlar", null=True, blank=True, editable=False)
     alt_text = models.CharField(
         "alternativtext",
         max_length=250,
@@ -230,6 +266,8 @@ class Photo(NaturalKeyModel):
         related_name="photos",
         verbose_name="kommun",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "bild"

@@ -6,6 +6,8 @@ Environment variables:
     DEBUG          "1"/"true" for development (default: off)
     ALLOWED_HOSTS  comma-separated host names (default: 127.0.0.1,localhost)
     MEDIA_ROOT     where uploaded photos are stored (default: media/)
+    TRUSTED_PROXY_COUNT  reverse proxies in front of the app that append to
+                   X-Forwarded-For (default: 0, the client's own address is used)
 """
 
 import os
@@ -51,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "import_export",
+    "simple_history",
+    "axes",
     "portal",
     "contacts",
     "partnerships",
@@ -67,6 +71,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the Swedish lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username and address never reach the password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -129,6 +142,25 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# An import writes every row or none.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# Admin login: five failed attempts for one username from one client address lock that
+# pair out for an hour. Behind a reverse proxy, TRUSTED_PROXY_COUNT says how many proxies
+# append to X-Forwarded-For; the client address is the one the outermost of them saw, so
+# a client cannot pick its own address by sending the header.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,20 @@
 from django.contrib import admin
 
+from portal.admin_base import (
+    NeedsReviewFilter,
+    PortalAdmin,
+    PublishAdminMixin,
+    ReviewAdminMixin,
+    ScopedQuerysetMixin,
+)
 from portal.admin_filters import PERIOD_FIELDSET, PeriodAdminMixin, PeriodStatusFilter
+from portal.spreadsheets.admin import SpreadsheetAdminMixin
 from projects.models import Initiative, Programme, Project, ProjectParticipant, Story
+from projects.resources import ProjectResource
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(PortalAdmin):
     list_display = ["name", "short_name", "funding_source", "parent"]
     list_select_related = ["funding_source", "parent"]
     list_filter = ["funding_source"]
@@ -14,14 +23,18 @@ class ProgrammeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["funding_source", "parent"]
 
 
-class ProjectParticipantInline(admin.TabularInline):
+class ProjectParticipantInline(ScopedQuerysetMixin, admin.TabularInline):
     model = ProjectParticipant
     extra = 1
     autocomplete_fields = ["organisation"]
 
 
 @admin.register(Project)
-class ProjectAdmin(PeriodAdminMixin, admin.ModelAdmin):
+class ProjectAdmin(
+    SpreadsheetAdminMixin, ReviewAdminMixin, PublishAdminMixin, PeriodAdminMixin, PortalAdmin
+):
+    resource_classes = [ProjectResource]
+    actions = ["publish", "unpublish", "mark_reviewed"]
     list_display = [
         "title",
         "acronym",
@@ -31,6 +44,7 @@ class ProjectAdmin(PeriodAdminMixin, admin.ModelAdmin):
         "status_column",
         "programme",
         "is_published",
+        "reviewed_on",
     ]
     list_filter = [
         PeriodStatusFilter,
@@ -38,6 +52,7 @@ class ProjectAdmin(PeriodAdminMixin, admin.ModelAdmin):
         ("programme", admin.RelatedOnlyFieldListFilter),
         ("municipality", admin.RelatedOnlyFieldListFilter),
         "is_published",
+        NeedsReviewFilter,
     ]
     search_fields = ["title", "acronym", "original_title", "summary", "participants__name"]
     prepopulated_fields = {"slug": ["title"]}
@@ -98,6 +113,7 @@ class ProjectAdmin(PeriodAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        ("Granskning", {"fields": ["reviewed_on", "reviewed_by"]}),
     ]
 
     @admin.display(description="så här visas pengarna")
@@ -110,7 +126,7 @@ class ProjectAdmin(PeriodAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProjectParticipant)
-class ProjectParticipantAdmin(admin.ModelAdmin):
+class ProjectParticipantAdmin(PortalAdmin):
     list_display = ["organisation", "project", "role"]
     list_select_related = ["organisation", "project"]
     list_filter = ["role"]
@@ -128,7 +144,8 @@ class InitiativeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(PublishAdminMixin, PortalAdmin):
+    actions = ["publish", "unpublish"]
     list_display = ["title", "municipality", "initiative", "partner", "is_published"]
     list_filter = [
         "initiative",

@@ -3,11 +3,13 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from portal.choices import Currency
 from portal.formatting import format_money
 from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
+from portal.review import ReviewedModel, publication_field
 
 
 class Programme(NaturalKeyModel):
@@ -32,6 +34,8 @@ class Programme(NaturalKeyModel):
     )
     website = models.URLField("webbplats", blank=True)
     description = models.TextField("beskrivning", blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "program"
@@ -85,7 +89,7 @@ def money_constraints() -> list[models.BaseConstraint]:
     ]
 
 
-class Project(TimestampedModel, NaturalKeyModel, PeriodModel):
+class Project(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
     """A project or pre-study. Its status is derived from the period and today."""
 
     title = models.CharField("titel", max_length=300)
@@ -188,9 +192,10 @@ class Project(TimestampedModel, NaturalKeyModel, PeriodModel):
         on_delete=models.SET_NULL,
         verbose_name="bild eller logotyp",
     )
-    is_published = models.BooleanField("publicerad", default=True)
+    is_published = publication_field()
 
     objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[funding_sources, partner_countries, themes, contacts])
 
     class Meta:
         verbose_name = "projekt"
@@ -244,6 +249,8 @@ class ProjectParticipant(NaturalKeyModel):
         "roll", max_length=15, choices=ParticipantRole.choices, default=ParticipantRole.PARTNER
     )
     note = models.CharField("kommentar", max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "deltagare"
@@ -345,10 +352,11 @@ class Story(TimestampedModel, NaturalKeyModel):
         "portal.Photo", null=True, blank=True, on_delete=models.SET_NULL, verbose_name="bild"
     )
     url = models.URLField("läs mer", blank=True)
-    is_published = models.BooleanField("publicerad", default=True)
+    is_published = publication_field()
     order = models.PositiveSmallIntegerField("ordning", default=0)
 
     objects = StoryQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "berättelse"

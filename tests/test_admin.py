@@ -24,6 +24,10 @@ def test_every_model_of_the_portal_is_registered():
         for app in ours
         for model in apps.get_app_config(app).get_models()
         if model not in admin.site._registry
+        # History rows are shown on each record's history page; coordinators are
+        # assigned on the user's page.
+        and not hasattr(model, "instance_type")
+        and model._meta.label != "portal.CoordinatorAssignment"
     ]
     assert missing == []
 
@@ -31,7 +35,8 @@ def test_every_model_of_the_portal_is_registered():
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
 def test_change_list_add_form_and_change_form_open(admin_client, model):
     assert admin_client.get(admin_url(model, "changelist")).status_code == 200
-    assert admin_client.get(admin_url(model, "add")).status_code == 200
+    if model._meta.app_label != "axes":  # login attempts are a read-only log
+        assert admin_client.get(admin_url(model, "add")).status_code == 200
     instance = model._default_manager.first()
     if instance is not None:
         assert admin_client.get(admin_url(model, "change", instance.pk)).status_code == 200

@@ -1,0 +1,140 @@
+"""What every admin page of the portal shares: the municipality scope (portal.scoping),
+history with revert (django-simple-history), review and publishing actions."""
+
+import datetime
+
+from django.contrib import admin, messages
+from django.http import Http404
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.review import needs_review_q
+from portal.scoping import can_edit, can_view, editable, is_scoped, visible
+
+
+class ScopedQuerysetMixin:
+    """Rows and choices narrowed to the user's municipalities. For ModelAdmin and inlines."""
+
+    def get_queryset(self, request):
+        return visible(super().get_queryset(request), request.user)
+
+    def scoped_choices(self, db_field, request):
+        model = db_field.related_model
+        if not is_scoped(model):
+            return None
+        return visible(model._default_manager.all(), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            choices = self.scoped_choices(db_field, request)
+            if choices is not None:
+                kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            choices = self.scoped_choices(db_field, request)
+            if choices is not None:
+                kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdminMixin(ScopedQuerysetMixin):
+    """Another municipality's record answers 404 by URL and 403 through history."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("Posten finns inte eller hör inte till dina kommuner.")
+        return obj
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or can_view(obj, request.user))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit(obj, request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_edit(obj, request.user))
+
+
+class PortalAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """The base of the portal's ModelAdmins: scoped, with history and revert."""
+
+    history_list_display = ["changed_fields"]
+
+    @admin.display(description="ändrade fält")
+    def changed_fields(self, historical):
+        previous = historical.prev_record
+        if previous is None:
+            return "Skapad"
+        delta = historical.diff_against(previous)
+        names = []
+        for change in delta.changes:
+            try:
+                names.append(str(self.model._meta.get_field(change.field).verbose_name))
+            except Exception:
+                names.append(change.field)
+        return ", ".join(names) or "–"
+
+
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = "granskning"
+    parameter_name = "granskning"
+
+    def lookups(self, request, model_admin):
+        return [("behovs", "Behöver granskas"), ("aktuell", "Granskad senaste året")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "behovs":
+            return queryset.filter(needs_review_q())
+        if self.value() == "aktuell":
+            return queryset.exclude(needs_review_q())
+        return queryset
+
+
+def reviewer_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class ReviewAdminMixin:
+    """ "Markera som granskad": today's date and the reviewer's name on each chosen record."""
+
+    @admin.action(description="Markera som granskad", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        rows = editable(queryset, request.user)
+        today: datetime.date = timezone.localdate()
+        count = 0
+        for obj in rows:
+            obj.reviewed_on = today
+            obj.reviewed_by = reviewer_name(request.user)
+            obj._change_reason = "Markerad som granskad"
+            obj.save(update_fields=["reviewed_on", "reviewed_by", "updated_at"])
+            count += 1
+        self.message_user(request, f"{count} markerade som granskade {today:%Y-%m-%d}.")
+
+
+class PublishAdminMixin:
+    """Publishing is a deliberate step: new records are drafts until published."""
+
+    def _set_published(self, request, queryset, published: bool, reason: str) -> int:
+        count = 0
+        for obj in editable(queryset, request.user).filter(is_published=not published):
+            obj.is_published = published
+            obj._change_reason = reason
+            obj.save()
+            count += 1
+        return count
+
+    @admin.action(description="Publicera", permissions=["change"])
+    def publish(self, request, queryset):
+        count = self._set_published(request, queryset, True, "Publicerad")
+        self.message_user(request, f"{count} publicerade.", messages.SUCCESS)
+
+    @admin.action(description="Gör till utkast (avpublicera)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = self._set_published(request, queryset, False, "Gjord till utkast")
+        self.message_user(request, f"{count} gjorda till utkast.", messages.SUCCESS)

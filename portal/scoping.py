@@ -1,0 +1,151 @@
+"""Row-level scope: which records a user may see and change.
+
+A national editor (superuser or the group "Nationell redaktör") reaches every record. A
+municipality coordinator reaches the records of the municipalities assigned to them
+(CoordinatorAssignment): the municipality itself and what hangs from it. Shared records
+(organisations, networks, reference data) are readable by every coordinator; a
+coordinator may change an organisation or network they added, or an organisation that
+belongs to their municipality.
+
+Every admin path (change lists, forms, choices, autocomplete, inlines, actions, history,
+import and export) goes through `visible`, `editable` and `can_edit`, so the rule lives
+in querysets, not in templates.
+"""
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+
+from portal.roles import is_national_editor
+
+# The path from a model to the municipality that owns it.
+OWNER_PATHS = {
+    "portal.municipality": "pk",
+    "portal.photo": "municipality",
+    "portal.coordinatorassignment": "municipality",
+    "contacts.contactcentre": "municipality",
+    "partnerships.partnership": "municipality",
+    "partnerships.partnershipparty": "partnership__municipality",
+    "partnerships.exchangeprogramme": "partnership__municipality",
+    "projects.project": "municipality",
+    "projects.projectparticipant": "project__municipality",
+    "projects.story": "municipality",
+    "networks.membership": "municipality",
+    "networks.membershiprole": "membership__municipality",
+}
+
+# Shared records a coordinator may change when they added them (or, with a path, when
+# they belong to the coordinator's municipality).
+SHARED_EDITABLE = {
+    "contacts.organisation": "municipality",
+    "contacts.organisationname": "organisation__municipality",
+    "networks.network": None,
+}
+
+
+def municipality_ids(user) -> frozenset[int]:
+    """The municipalities a coordinator is assigned to (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if not hasattr(user, "_coordinated_municipality_ids"):
+        user._coordinated_municipality_ids = frozenset(
+            user.coordinator_assignments.values_list("municipality_id", flat=True)
+        )
+    return user._coordinated_municipality_ids
+
+
+def _label(model) -> str:
+    return model._meta.label_lower
+
+
+def _owner_q(path: str, ids) -> Q:
+    return Q(pk__in=ids) if path == "pk" else Q(**{f"{path}__in": ids})
+
+
+def _added_by_q(model, user) -> Q:
+    """Rows whose first history entry is this user's."""
+    historical = model.history.model
+    return Q(
+        pk__in=historical.objects.filter(history_type="+", history_user=user).values(
+            model._meta.pk.attname
+        )
+    )
+
+
+def _person_q(user, ids) -> Q:
+    person = apps.get_model("contacts", "Person")
+    attached = person.objects.filter(
+        Q(municipalities__in=ids)
+        | Q(partnerships__municipality__in=ids)
+        | Q(projects__municipality__in=ids)
+        | Q(organisation__municipality__in=ids)
+    ).values("pk")
+    return Q(pk__in=attached) | _added_by_q(person, user)
+
+
+def is_scoped(model) -> bool:
+    return _label(model) in OWNER_PATHS or _label(model) == "contacts.person"
+
+
+def visible(queryset: models.QuerySet, user) -> models.QuerySet:
+    """What the user may see."""
+    if is_national_editor(user):
+        return queryset
+    label = _label(queryset.model)
+    ids = municipality_ids(user)
+    if label in OWNER_PATHS:
+        return queryset.filter(_owner_q(OWNER_PATHS[label], ids))
+    if label == "contacts.person":
+        return queryset.filter(_person_q(user, ids))
+    return queryset  # shared reference data: readable by every coordinator
+
+
+def editable(queryset: models.QuerySet, user) -> models.QuerySet:
+    """What the user may change or delete."""
+    if is_national_editor(user):
+        return queryset
+    label = _label(queryset.model)
+    if label in SHARED_EDITABLE:
+        path = SHARED_EDITABLE[label]
+        condition = _added_by_q(queryset.model, user)
+        if path:
+            condition |= _owner_q(path, municipality_ids(user))
+        return queryset.filter(condition)
+    return visible(queryset, user)
+
+
+def owner_municipality_id(obj):
+    """The id of the municipality that owns obj, following its owner path, or None."""
+    path = OWNER_PATHS.get(_label(obj))
+    if path is None:
+        return None
+    if path == "pk":
+        return obj.pk
+    *hops, last = path.split("__")
+    target = obj
+    for hop in hops:
+        target = getattr(target, hop, None)
+        if target is None:
+            return None
+    return getattr(target, f"{last}_id", None)
+
+
+def _check(obj, user, narrow) -> bool:
+    if is_national_editor(user):
+        return True
+    label = _label(obj)
+    if label in OWNER_PATHS:
+        # Follows the object's own values, so a historical version or a deleted record
+        # is judged by the municipality it belonged to.
+        return owner_municipality_id(obj) in municipality_ids(user)
+    if obj.pk is None:
+        return True
+    return narrow(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+
+
+def can_view(obj, user) -> bool:
+    return _check(obj, user, visible)
+
+
+def can_edit(obj, user) -> bool:
+    return _check(obj, user, editable)

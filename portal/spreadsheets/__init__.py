@@ -1,0 +1,1 @@
+"""Spreadsheet import and export (django-import-export) for the admin."""
