@@ -10,6 +10,7 @@ from portal.admin_base import (
     ReviewAdminMixin,
     ScopedQuerysetMixin,
 )
+from portal.forms import PhotoForm
 from portal.models import (
     Concept,
     CoordinatorAssignment,
@@ -111,6 +112,7 @@ class FundingSourceAdmin(admin.ModelAdmin):
 
 @admin.register(Photo)
 class PhotoAdmin(PortalAdmin):
+    form = PhotoForm
     list_display = ["alt_text", "credit", "municipality", "has_image"]
     list_select_related = ["municipality"]
     list_filter = [("municipality", admin.RelatedOnlyFieldListFilter)]

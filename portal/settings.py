@@ -120,6 +120,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Swedish for the third-party admin screens that ship without it (import and export,
+# history, login lockout): locale/sv/LC_MESSAGES/django.po.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska")]
 TIME_ZONE = "Europe/Stockholm"
