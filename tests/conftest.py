@@ -17,3 +17,53 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock():
         load_initial_data()
+
+
+@pytest.fixture
+def make_coordinator(django_user_model):
+    """A staff account in the coordinators' group, assigned to the given municipalities."""
+    from django.contrib.auth.models import Group
+
+    from portal.models import CoordinatorAssignment, Municipality
+    from portal.roles import COORDINATOR
+
+    def make(*slugs: str, username: str | None = None):
+        user = django_user_model.objects.create_user(
+            username=username or f"samordnare-{'-'.join(slugs) or 'ingen'}",
+            password="hemligt-losenord-1",
+            first_name="Kim",
+            last_name="Samordnare",
+            is_staff=True,
+        )
+        user.groups.add(Group.objects.get(name=COORDINATOR))
+        for slug in slugs:
+            CoordinatorAssignment.objects.create(
+                user=user, municipality=Municipality.objects.get(slug=slug)
+            )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def trollhattan_client(client, make_coordinator):
+    """Logged in as Trollhättan's coordinator, who must never reach Växjö's records."""
+    user = make_coordinator("trollhattan")
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def national_editor_client(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from portal.roles import NATIONAL_EDITOR
+
+    user = django_user_model.objects.create_user(
+        username="redaktor", password="hemligt-losenord-1", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=NATIONAL_EDITOR))
+    client.force_login(user)
+    client.user = user
+    return client
