@@ -63,7 +63,7 @@ def test_vaxjo_kosovo_projects_with_periods(vaxjo):
 
 def test_vaxjo_stories_and_last_update(vaxjo):
     assert "Växjö budgeterar CO2" in section(vaxjo, "berattelser")
-    assert "Senast uppdaterad 11 december 2018" in strip_tags(vaxjo)
+    assert "Senast granskad 11 december 2018" in strip_tags(vaxjo)
 
 
 def test_trollhattan_twin_towns_current_and_former(client):

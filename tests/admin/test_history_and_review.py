@@ -1,0 +1,145 @@
+"""Every change is kept with who, when and what, and can be reverted; records are reviewed
+("Senast granskad") and published deliberately."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts.models import Organisation, Person
+from networks.models import Membership, Network
+from partnerships.models import Partnership
+from portal.models import Municipality, Theme
+from projects.models import Project
+from tests.admin.formdata import change_form_data
+from tests.factories import make_project, municipality
+
+pytestmark = pytest.mark.django_db
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def tempe(trollhattan_client):
+    return Partnership.objects.get(slug="trollhattan-tempe")
+
+
+def edit_in_admin(client, obj, **changes):
+    url = admin_url(type(obj), "change", obj.pk)
+    response = client.post(url, change_form_data(client.get(url), **changes))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    obj.refresh_from_db()
+    return obj
+
+
+def test_a_change_in_the_admin_is_kept_with_who_when_and_what(trollhattan_client, tempe):
+    before = tempe.history.count()
+    edit_in_admin(trollhattan_client, tempe, steering_group="Kommunstyrelsen")
+    assert tempe.history.count() == before + 1
+    latest = tempe.history.latest()
+    assert latest.history_user == trollhattan_client.user
+    assert latest.history_type == "~"
+    assert (timezone.now() - latest.history_date) < datetime.timedelta(minutes=1)
+    assert latest.diff_against(latest.prev_record).changed_fields == ["steering_group"]
+
+    page = trollhattan_client.get(admin_url(Partnership, "history", tempe.pk)).content.decode()
+    assert "styrgrupp" in page  # the changed field, by its Swedish name
+    assert "Kim Samordnare" in page or trollhattan_client.user.username in page
+
+
+def test_a_change_of_themes_is_kept_too(trollhattan_client, tempe):
+    theme = Theme.objects.exclude(pk__in=tempe.themes.all()).first()
+    edit_in_admin(
+        trollhattan_client,
+        tempe,
+        themes=[str(pk) for pk in tempe.themes.values_list("pk", flat=True)] + [str(theme.pk)],
+    )
+    latest = tempe.history.latest()
+    assert theme.pk in {row.theme_id for row in latest.themes.all()}
+
+
+def test_a_change_can_be_reverted_from_the_history(trollhattan_client, tempe):
+    original = tempe.steering_group
+    edit_in_admin(trollhattan_client, tempe, steering_group="Fel text")
+    version = tempe.history.filter(steering_group=original).latest()
+    url = reverse("admin:partnerships_partnership_simple_history", args=[tempe.pk, version.pk])
+    form = trollhattan_client.get(url)
+    assert form.status_code == 200
+    response = trollhattan_client.post(url, change_form_data(form))
+    assert response.status_code == 302
+    tempe.refresh_from_db()
+    assert tempe.steering_group == original
+    assert tempe.history.latest().history_user == trollhattan_client.user
+
+
+@pytest.mark.parametrize(
+    "model", [Municipality, Partnership, Project, Network, Membership, Organisation, Person]
+)
+def test_every_kind_of_record_keeps_its_history(model):
+    obj = model._default_manager.first()
+    before = obj.history.count()
+    obj.save()
+    assert obj.history.count() == before + 1
+
+
+def test_mark_as_reviewed_sets_today_and_the_reviewer(trollhattan_client, tempe):
+    trollhattan_client.post(
+        admin_url(Partnership, "changelist"),
+        {"action": "mark_reviewed", "_selected_action": [tempe.pk]},
+    )
+    tempe.refresh_from_db()
+    assert tempe.reviewed_on == timezone.localdate()
+    assert tempe.reviewed_by == "Kim Samordnare"
+    page = trollhattan_client.get(
+        reverse("partnerships:detail", args=[tempe.slug])
+    ).content.decode()
+    assert "Senast granskad" in page and "av Kim Samordnare" in page
+
+
+def test_needs_review_lists_what_was_not_reviewed_for_a_year(trollhattan_client):
+    today = timezone.localdate()
+    old, fresh, never = (
+        make_project(municipality=municipality("trollhattan"), title=title, reviewed_on=when)
+        for title, when in [
+            ("Gammalt", today - datetime.timedelta(days=400)),
+            ("Färskt", today - datetime.timedelta(days=30)),
+            ("Aldrig", None),
+        ]
+    )
+    for project in (old, fresh, never):
+        project.save()
+    response = trollhattan_client.get(admin_url(Project, "changelist") + "?granskning=behovs")
+    titles = {project.title for project in response.context["cl"].result_list}
+    assert titles == {"Gammalt", "Aldrig"}
+    assert "Behöver granskas" in response.content.decode()
+
+
+def test_a_new_project_is_a_draft_until_it_is_published(trollhattan_client, client):
+    project = make_project(municipality=municipality("trollhattan"), title="Utkastet")
+    project.save()
+    assert not project.is_published
+    public_url = reverse("projects:detail", args=[project.slug])
+    assert trollhattan_client.get(public_url).status_code == 404
+
+    trollhattan_client.post(
+        admin_url(Project, "changelist"),
+        {"action": "publish", "_selected_action": [project.pk]},
+    )
+    project.refresh_from_db()
+    assert project.is_published
+    assert project.history.latest().history_change_reason == "Publicerad"
+    assert trollhattan_client.get(public_url).status_code == 200
+
+    trollhattan_client.post(
+        admin_url(Project, "changelist"),
+        {"action": "unpublish", "_selected_action": [project.pk]},
+    )
+    assert trollhattan_client.get(public_url).status_code == 404
+
+
+def test_the_municipality_page_shows_when_it_was_reviewed(client):
+    page = client.get(reverse("portal:municipality_detail", args=["trollhattan"])).content.decode()
+    assert "Senast granskad 15 maj 2024 av KLALIW" in page
