@@ -49,7 +49,7 @@ def municipality_ids(user) -> frozenset[int]:
         return frozenset()
     if not hasattr(user, "_coordinated_municipality_ids"):
         user._coordinated_municipality_ids = frozenset(
-            user.coordinator_assignments.values_list("municipality_id", flat=True)
+            user.coordinator_assignments.order_by().values_list("municipality_id", flat=True)
         )
     return user._coordinated_municipality_ids
 

@@ -316,3 +316,15 @@ def test_a_national_editor_cannot_make_anyone_superuser(national_editor_client, 
     national_editor_client.post(reverse("admin:auth_user_change", args=[coordinator.pk]), data)
     coordinator.refresh_from_db()
     assert not coordinator.is_superuser
+
+
+@pytest.mark.parametrize(
+    "model", [Municipality, Partnership, Project, Membership, Person, Organisation, Story]
+)
+def test_scoped_change_lists_use_a_fixed_number_of_queries(
+    trollhattan_client, model, django_assert_max_num_queries
+):
+    """Session, user, permissions, role and scope cost 6; the list itself at most 6 more."""
+    trollhattan_client.get(admin_url(model, "changelist"))  # warm the session and caches
+    with django_assert_max_num_queries(12):
+        assert trollhattan_client.get(admin_url(model, "changelist")).status_code == 200
