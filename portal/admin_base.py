@@ -65,6 +65,8 @@ class PortalAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """The base of the portal's ModelAdmins: scoped, with history and revert."""
 
     history_list_display = ["changed_fields"]
+    # Each row compares itself with the version before it (a query or two), so pages are short.
+    history_list_per_page = 25
 
     @admin.display(description="ändrade fält")
     def changed_fields(self, historical):
