@@ -143,3 +143,14 @@ def test_a_new_project_is_a_draft_until_it_is_published(trollhattan_client, clie
 def test_the_municipality_page_shows_when_it_was_reviewed(client):
     page = client.get(reverse("portal:municipality_detail", args=["trollhattan"])).content.decode()
     assert "Senast granskad 15 maj 2024 av KLALIW" in page
+
+
+def test_the_admin_front_page_counts_what_needs_review_in_scope(trollhattan_client):
+    make_project(municipality=municipality("trollhattan"), title="Ogranskat").save()
+    page = trollhattan_client.get(reverse("admin:index")).content.decode()
+    assert "Att granska" in page
+    # Trollhättan itself was reviewed in May 2024, Tempe and the others never: all in scope.
+    expected = Partnership.objects.filter(municipality__slug="trollhattan").count()
+    assert f"Samarbeten: {expected}</a>" in page
+    assert "Projekt: 1</a>" in page
+    assert "Kommuner och regioner: 1</a>" in page
