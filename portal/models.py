@@ -6,6 +6,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
 from portal.choices import ActivityLevel, CooperationKind, WorldRegion
@@ -287,6 +289,15 @@ class Photo(NaturalKeyModel):
     @property
     def credit_display(self) -> str:
         return f"Foto: {self.credit}" if self.credit else ""
+
+
+@receiver(post_delete, sender=Photo, dispatch_uid="photo_delete_renditions")
+def delete_photo_renditions(sender, instance, **kwargs):
+    """The renditions go with the photo; the original stays for its history."""
+    if instance.image:
+        from portal import images
+
+        images.delete_renditions(instance.image.storage, instance.image.name)
 
 
 class Survey(NaturalKeyModel):
