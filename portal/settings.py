@@ -152,17 +152,16 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Admin login: five failed attempts for one username from one client address lock that
 # pair out for an hour. Behind a reverse proxy, TRUSTED_PROXY_COUNT says how many proxies
-# append to X-Forwarded-For; the client address is the one the outermost of them saw, so
-# a client cannot pick its own address by sending the header.
+# append to X-Forwarded-For; the client address is the entry that many places from the
+# right, the one the outermost proxy wrote, so a client cannot pick its own address by
+# sending the header. Without a proxy (0) the header is ignored. See portal/client_ip.py.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or 0)
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
 AXES_VERBOSE = False
 
 LOGGING = {

@@ -46,7 +46,8 @@ def test_a_change_in_the_admin_is_kept_with_who_when_and_what(trollhattan_client
     assert latest.diff_against(latest.prev_record).changed_fields == ["steering_group"]
 
     page = trollhattan_client.get(admin_url(Partnership, "history", tempe.pk)).content.decode()
-    assert "styrgrupp" in page  # the changed field, by its Swedish name
+    assert "Styrgrupp:" in page  # the changed field, by its Swedish name, old → new
+    assert "Kommunstyrelsen" in page
     assert "Kim Samordnare" in page or trollhattan_client.user.username in page
 
 
@@ -154,3 +155,14 @@ def test_the_admin_front_page_counts_what_needs_review_in_scope(trollhattan_clie
     assert f"Samarbeten: {expected}</a>" in page
     assert "Projekt: 1</a>" in page
     assert "Kommuner och regioner: 1</a>" in page
+
+
+def test_the_revert_page_names_the_app_and_record_in_swedish(trollhattan_client, tempe):
+    version = tempe.history.latest()
+    url = reverse("admin:partnerships_partnership_simple_history", args=[tempe.pk, version.pk])
+    page = trollhattan_client.get(url).content.decode()
+    assert "Vänorter och partnerskap</a>" in page
+    assert "Återställ samarbete" in page
+    assert "Historical" not in page
+    history = trollhattan_client.get(admin_url(Partnership, "history", tempe.pk))
+    assert "None" not in history.content.decode()
