@@ -64,6 +64,9 @@ class ScopedAdminMixin(ScopedQuerysetMixin):
 class PortalAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """The base of the portal's ModelAdmins: scoped, with history and revert."""
 
+    class Media:
+        js = ["js/admin-a11y.js"]
+
     # The history page lists each version's changes by the fields' Swedish names, old → new
     # (simple-history's own "Ändringar" column). Each row compares itself with the version
     # before it, so pages are short.
