@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run migrate load test lint check browser clean
+.PHONY: install run migrate load test lint check browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ browser:
 
 test: lint check browser
 	$(BIN)/pytest
+
+# Export of 50 000 projects to XLSX, CSV and ODS beside the raw writers; prints its figures.
+bench: install
+	$(BIN)/python bench/export_projects.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

@@ -55,7 +55,16 @@
     });
   }
 
+  // django-import-export's export page labels its "select all" box for an id it never gives.
+  function linkSelectAllLabel() {
+    const toggle = document.querySelector("input.select-toggle:not([id])");
+    if (toggle && document.querySelector('label[for="select-all-toggle"]')) {
+      toggle.id = "select-all-toggle";
+    }
+  }
+
   function nameAll() {
+    linkSelectAllLabel();
     moveClearButtons();
     document.querySelectorAll(".inline-group .tabular table").forEach(nameInlineCells);
     document.querySelectorAll(".select2-container").forEach(nameSelect2);

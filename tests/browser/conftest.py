@@ -90,6 +90,24 @@ def wait_until_answering(url: str, process: subprocess.Popen, log_path: Path) ->
     )
 
 
+# Trollhättan's coordinator, for the admin pages (test_admin_in_browser.py).
+COORDINATOR_USERNAME = "samordnare.trollhattan"
+COORDINATOR_PASSWORD = "Webbläsartest-2026"
+CREATE_COORDINATOR = f"""
+from django.contrib.auth.models import Group, User
+from portal.models import CoordinatorAssignment, Municipality
+from portal.roles import COORDINATOR
+user = User.objects.create_user(
+    {COORDINATOR_USERNAME!r}, password={COORDINATOR_PASSWORD!r}, is_staff=True,
+    first_name="Kim", last_name="Samordnare",
+)
+user.groups.add(Group.objects.get(name=COORDINATOR))
+CoordinatorAssignment.objects.create(
+    user=user, municipality=Municipality.objects.get(slug="trollhattan")
+)
+"""
+
+
 @pytest.fixture(scope="package")
 def site_url(tmp_path_factory) -> Iterator[str]:
     """Base URL of the site, served by runserver from its own SQLite file with all data loaded.
@@ -113,6 +131,7 @@ def site_url(tmp_path_factory) -> Iterator[str]:
     with log_path.open("w", encoding="utf-8") as log:
         run_manage(["migrate", "--noinput"], env, log)
         run_manage(["load_initial_data"], env, log)
+        run_manage(["shell", "-c", CREATE_COORDINATOR], env, log)
         log.write(f"$ manage.py runserver 127.0.0.1:{port} --noreload --insecure\n")
         log.flush()
         process = subprocess.Popen(

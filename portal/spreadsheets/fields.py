@@ -1,0 +1,99 @@
+"""Resource fields for relations written as a list in one cell.
+
+Both kinds use a widget derived from django-import-export's ManyToManyWidget, so the
+library saves them after the record itself (`Resource.save_m2m`). `differs` tells whether
+a row would change the relation, so an unchanged row is skipped and leaves no history.
+
+`export_texts` writes the cells of many records with one `values()` query, without
+building a model instance per related row; the export reads the lists that way, chunk by
+chunk (SpreadsheetResource.iter_queryset).
+"""
+
+from collections import defaultdict
+
+from import_export.fields import Field
+
+
+class ListField(Field):
+    """A many-to-many relation as names: "Miljö; Kultur"."""
+
+    def export_texts(self, model, ids) -> dict:
+        """Record id → cell, for the records with these ids."""
+        relation = model._meta.get_field(self.attribute)
+        source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+        key = self.widget.key
+        rows = relation.remote_field.through.objects.filter(**{f"{source}_id__in": ids})
+        labels = defaultdict(list)
+        for record_id, label, fallback in rows.values_list(
+            f"{source}_id", f"{target}__{key.label_field}", f"{target}__{key.fallback_field}"
+        ):
+            labels[record_id].append(key.label_from(label, fallback))
+        return {record_id: self.widget.join(texts) for record_id, texts in labels.items()}
+
+    def differs(self, instance, row) -> bool:
+        wanted = {obj.pk for obj in self.clean(row)}
+        if instance.pk is None:
+            return bool(wanted)
+        current = set(getattr(instance, self.attribute).values_list("pk", flat=True))
+        return wanted != current
+
+
+class ChildListField(Field):
+    """Child records (participants, parties, roles) as a list: "Tempe (Partner); …".
+
+    Saving changes only the children that differ from the cell: a child the cell no
+    longer names is deleted, a changed one updated, a new one created. What the cell does
+    not show (a participant's note) is kept on the children that stay. Every write goes
+    through `save()`/`delete()`, so the children's history records the import too.
+    """
+
+    def export_texts(self, model, ids) -> dict:
+        """Record id → cell, for the records with these ids."""
+        relation = model._meta.get_field(self.attribute)
+        parent = f"{relation.field.name}_id"
+        children = relation.related_model._default_manager.filter(**{f"{parent}__in": ids})
+        grouped = defaultdict(list)
+        for values in children.order_by().values(parent, *self.widget.export_values):
+            grouped[values[parent]].append(values)
+        return {record_id: self.widget.join(rows) for record_id, rows in grouped.items()}
+
+    def _children(self, instance) -> list:
+        if instance.pk is None:
+            return []
+        return list(getattr(instance, self.attribute).all())
+
+    def differs(self, instance, row) -> bool:
+        fields = self.widget.fields
+        wanted = {tuple(item[name] for name in fields) for item in self.clean(row)}
+        current = {
+            tuple(getattr(child, name) for name in fields) for child in self._children(instance)
+        }
+        return wanted != current
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        if self.readonly or not is_m2m:
+            return
+        key, *values = self.widget.fields
+        wanted = {item[key]: item for item in self.clean(row)}
+        current = {getattr(child, key): child for child in self._children(instance)}
+
+        for name, child in current.items():
+            if name not in wanted:
+                child.delete()
+        changed = [
+            (current[name], item)
+            for name, item in wanted.items()
+            if name in current and any(getattr(current[name], v) != item[v] for v in values)
+        ]
+        # A role only one child may hold (a lead partner) moves in two steps: the old
+        # holder gives it up before the new one takes it.
+        single_roles = getattr(self.widget, "single_roles", ())
+        changed.sort(key=lambda pair: pair[1].get("role") in single_roles)
+        for child, item in changed:
+            for name in values:
+                setattr(child, name, item[name])
+            child.save()
+        manager = getattr(instance, self.attribute)
+        for name, item in wanted.items():
+            if name not in current:
+                manager.create(**item)

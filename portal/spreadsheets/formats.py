@@ -1,0 +1,672 @@
+"""The three spreadsheet formats (XLSX, CSV in UTF-8, ODS) and formula escaping.
+
+Each format subclasses django-import-export's own format class, so the admin's format
+menu, `Format.export_data(dataset)` and `Format.create_dataset(data)` work as before. On
+top of that each one
+
+- writes a whole file straight from an iterator of rows (`write`), so an export never
+  holds a tablib Dataset in memory: XLSX through xlsxwriter in constant_memory mode, CSV
+  through the csv module (and `iter_chunks` for a streamed response), ODS as zipped XML
+  written row by row;
+- reads a file with its own Swedish error messages (`create_dataset`), and recognises
+  itself by content (`detect`), so a PNG renamed .xlsx is told apart from a spreadsheet.
+
+Cells are typed: text is a text cell, `date` a date cell, `int`/`float`/`Decimal` a number
+cell. Widgets (portal.spreadsheets.widgets) hand over those native values.
+
+Formula injection
+-----------------
+A spreadsheet program runs a text cell that begins with `=`, `+`, `-` or `@` (and, in some
+programs, a leading tab or carriage return) as a formula once the cell is edited or the
+file is saved as CSV and reopened. Every exported text cell that begins with one of those
+characters is written with an apostrophe in front (`'=HYPERLINK(…)`), in every format and
+every export path: the escaping happens in `SpreadsheetResource.export_resource`, which
+both the streaming export and django-import-export's own `Resource.export()` call.
+Numbers and dates are number and date cells, never text, so -5 stays the number -5.
+
+To keep the round trip lossless the escape is undone on import, and only where it was
+added: `unescape_formula` removes one apostrophe when what follows it is itself something
+`escape_formula` would have escaped. Text that already starts with apostrophes followed by
+such a character ("'=x") gets one more, so `unescape_formula(escape_formula(s)) == s` for
+every string, and "'s-Hertogenbosch" is left alone both ways. An apostrophe a user types
+in front of a formula in their own file ("'=1+1") is removed, which is what they meant.
+"""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal, InvalidOperation
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape as xml_escape
+
+import tablib
+from import_export.formats import base_formats
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE_PREFIX = "'"
+#: First characters of text that may need escaping (a quick test before the full one).
+FORMULA_STARTS = frozenset((*FORMULA_TRIGGERS, ESCAPE_PREFIX))
+
+# Limits on what a file may unpack to, so a small upload cannot expand to gigabytes.
+MAX_UNPACKED_SIZE = 200 * 1024 * 1024
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+
+EXCEL_EPOCH_ORDINAL = datetime.date(1899, 12, 30).toordinal()
+
+
+class SpreadsheetFileError(ValueError):
+    """A file that cannot be read as the spreadsheet it claims to be; the message is Swedish
+    and meant for the person who uploaded it."""
+
+
+def needs_formula_escape(value: str) -> bool:
+    rest = value.lstrip(ESCAPE_PREFIX)
+    return bool(rest) and rest[0] in FORMULA_TRIGGERS
+
+
+def escape_formula(value):
+    """Prefix an apostrophe to text a spreadsheet could run as a formula. Non-text as is."""
+    if type(value) is str and value and needs_formula_escape(value):
+        return ESCAPE_PREFIX + value
+    return value
+
+
+def unescape_formula(value):
+    """Undo `escape_formula`: drop one apostrophe where escape_formula would have added it."""
+    if (
+        type(value) is str
+        and len(value) > 1
+        and value[0] == ESCAPE_PREFIX
+        and needs_formula_escape(value[1:])
+    ):
+        return value[1:]
+    return value
+
+
+def _cell_text(value) -> str:
+    """A cell for a text format (CSV): ISO dates, plain decimal numbers."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _build_dataset(headers: Sequence, rows: Iterable[Sequence]) -> tablib.Dataset:
+    """A Dataset from raw cells: blank rows dropped, trailing blank columns trimmed."""
+    headers = ["" if header is None else str(header).strip() for header in headers]
+    body = []
+    for row in rows:
+        values = list(row)
+        if all(value is None or (type(value) is str and not value.strip()) for value in values):
+            continue
+        body.append(values)
+        if len(body) > MAX_ROWS:
+            raise SpreadsheetFileError(
+                f"Filen har fler än {MAX_ROWS} rader. Dela upp den i flera filer."
+            )
+    width = max([len(headers), *(len(values) for values in body)])
+
+    def blank_column(index: int) -> bool:
+        header = headers[index] if index < len(headers) else ""
+        return not header and all(
+            index >= len(values) or values[index] in (None, "") for values in body
+        )
+
+    while width and blank_column(width - 1):
+        width -= 1
+    headers = (headers + [""] * width)[:width]
+    for number, header in enumerate(headers, start=1):
+        if not header:
+            raise SpreadsheetFileError(
+                f"Kolumn {number} har ingen rubrik. Första raden ska ha en rubrik för "
+                "varje kolumn, till exempel Titel eller Kommun."
+            )
+    dataset = tablib.Dataset(headers=headers)
+    for values in body:
+        dataset.append((values + [None] * width)[:width])
+    return dataset
+
+
+def describe_unknown_file(data: bytes) -> str:
+    """A Swedish sentence on what an unreadable upload seems to be."""
+    signatures = [
+        (b"\x89PNG", "en PNG-bild"),
+        (b"\xff\xd8\xff", "en JPEG-bild"),
+        (b"GIF8", "en GIF-bild"),
+        (b"%PDF", "en PDF-fil"),
+        (b"\xd0\xcf\x11\xe0", "en fil i Excels gamla format (xls)"),
+    ]
+    for signature, description in signatures:
+        if data.startswith(signature):
+            kind = description
+            break
+    else:
+        if zipfile.is_zipfile(io.BytesIO(data)):
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+            if "word/document.xml" in names:
+                kind = "ett Word-dokument"
+            else:
+                kind = "en zip-fil men inget kalkylblad"
+        else:
+            kind = "inget kalkylblad"
+    return (
+        f"Filen går inte att läsa: den ser ut att vara {kind}. Ladda upp en Excel-fil "
+        "(xlsx), en OpenDocument-fil (ods) eller en CSV-fil sparad som UTF-8."
+    )
+
+
+def _check_unpacked_size(archive: zipfile.ZipFile) -> None:
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_SIZE:
+        raise SpreadsheetFileError("Filen packar upp till för mycket data för att importeras.")
+
+
+_OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def _ooxml_unescape(value):
+    """Undo OOXML's _xHHHH_ escapes (a carriage return is stored as _x000D_); openpyxl
+    leaves them in place."""
+    if type(value) is str and "_x" in value:
+        return _OOXML_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
+    return value
+
+
+class SpreadsheetFormat:
+    """What the three formats share on top of django-import-export's Format API."""
+
+    extension = ""
+
+    def get_title(self) -> str:
+        # The admin's format menu shows the title; import_export's guess_format.js matches
+        # it against the uploaded file's extension, so it is the extension itself.
+        return self.extension
+
+    def get_extension(self) -> str:
+        return self.extension
+
+    def is_binary(self) -> bool:
+        # Every format reads bytes, so decoding (and its errors) is ours, in Swedish.
+        return True
+
+    def get_read_mode(self) -> str:
+        return "rb"
+
+    def can_import(self) -> bool:
+        return True
+
+    def can_export(self) -> bool:
+        return True
+
+    @classmethod
+    def detect(cls, data: bytes) -> bool:
+        raise NotImplementedError
+
+    def read(self, data: bytes) -> tuple[list, Iterable[Sequence]]:
+        """The header row and the following rows, as cell values."""
+        raise NotImplementedError
+
+    def create_dataset(self, in_stream, **kwargs) -> tablib.Dataset:
+        data = in_stream.encode("utf-8") if isinstance(in_stream, str) else bytes(in_stream)
+        if not data:
+            raise SpreadsheetFileError("Filen är tom.")
+        headers, rows = self.read(data)
+        return _build_dataset(headers, rows)
+
+    def write(self, stream, headers: Sequence[str], rows: Iterable[Sequence], *, title=""):
+        """Write a complete file to a binary stream."""
+        raise NotImplementedError
+
+    def export_data(self, dataset, **kwargs) -> bytes:
+        stream = io.BytesIO()
+        self.write(stream, dataset.headers or [], iter(dataset), title=dataset.title or "")
+        return stream.getvalue()
+
+
+class XLSX(SpreadsheetFormat, base_formats.XLSX):
+    extension = "xlsx"
+
+    @classmethod
+    def detect(cls, data: bytes) -> bool:
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            return False
+        return "xl/workbook.xml" in names
+
+    def read(self, data):
+        import openpyxl
+
+        try:
+            _check_unpacked_size(zipfile.ZipFile(io.BytesIO(data)))
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except SpreadsheetFileError:
+            raise
+        except Exception as error:
+            raise SpreadsheetFileError(
+                "Filen gick inte att läsa som en Excel-fil (xlsx). Öppna den i Excel och "
+                "spara den igen som Excel-arbetsbok (xlsx)."
+            ) from error
+        try:
+            sheet = workbook.worksheets[0]
+            rows = iter(sheet.iter_rows(values_only=True))
+            headers = [_ooxml_unescape(value) for value in next(rows, ())]
+            body = [[_ooxml_unescape(value) for value in row] for row in rows]
+        finally:
+            workbook.close()
+        return headers, body
+
+    def write(self, stream, headers, rows, *, title=""):
+        import xlsxwriter
+
+        workbook = xlsxwriter.Workbook(
+            stream,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        sheet = workbook.add_worksheet((title or "Blad1")[:31])
+        header_format = workbook.add_format({"bold": True})
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        amount_format = workbook.add_format({"num_format": "#,##0.00"})
+        for column, header in enumerate(headers):
+            sheet.set_column(column, column, min(max(len(header) + 4, 12), 40))
+            sheet.write_string(0, column, header, header_format)
+        sheet.freeze_panes(1, 0)
+
+        write_string, write_number = sheet.write_string, sheet.write_number
+        date_type, datetime_type, decimal_type = datetime.date, datetime.datetime, Decimal
+        row_number = 0
+        for row_number, row in enumerate(rows, start=1):
+            for column, value in enumerate(row):
+                kind = type(value)
+                if kind is str:
+                    if value:
+                        write_string(row_number, column, value)
+                elif value is None:
+                    continue
+                elif kind is date_type:
+                    write_number(
+                        row_number, column, value.toordinal() - EXCEL_EPOCH_ORDINAL, date_format
+                    )
+                elif kind is decimal_type:
+                    write_number(row_number, column, float(value), amount_format)
+                elif kind is int or kind is float:
+                    write_number(row_number, column, value)
+                elif kind is bool:
+                    sheet.write_boolean(row_number, column, value)
+                elif kind is datetime_type:
+                    sheet.write_datetime(row_number, column, value, datetime_format)
+                else:
+                    write_string(row_number, column, str(value))
+        if headers:
+            sheet.autofilter(0, 0, max(row_number, 1), len(headers) - 1)
+        workbook.close()
+
+
+class CSV(SpreadsheetFormat, base_formats.CSV):
+    """RFC 4180 CSV in UTF-8 with a byte order mark, so Excel recognises the encoding.
+
+    On import both comma and semicolon (what Excel writes in Swedish) are understood.
+    """
+
+    extension = "csv"
+    CHUNK_ROWS = 1000
+
+    @classmethod
+    def detect(cls, data: bytes) -> bool:
+        sample = data[:8192]
+        return b"\x00" not in sample and not zipfile.is_zipfile(io.BytesIO(data))
+
+    def read(self, data):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise SpreadsheetFileError(
+                "Filen är inte sparad som UTF-8 (den ser ut att vara sparad som Latin-1 eller "
+                "Windows-1252, så å, ä och ö skulle bli fel). Spara den som ”CSV UTF-8 "
+                "(kommaavgränsad)” i Excel, eller välj teckenkodningen UTF-8, och försök igen."
+            ) from error
+        first_line = text.split("\n", 1)[0]
+        delimiter = max(",;\t", key=first_line.count)
+        if not first_line.count(delimiter):
+            delimiter = ","
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error as error:
+            raise SpreadsheetFileError(f"Filen gick inte att läsa som CSV: {error}.") from error
+        if not rows:
+            raise SpreadsheetFileError("Filen är tom.")
+        return rows[0], rows[1:]
+
+    def iter_chunks(self, headers, rows) -> Iterator[bytes]:
+        """The file in pieces of about CHUNK_ROWS rows, for a StreamingHttpResponse."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        buffer.write("\ufeff")
+        writer.writerow(headers)
+        pending = 0
+        for row in rows:
+            writer.writerow([value if type(value) is str else _cell_text(value) for value in row])
+            pending += 1
+            if pending == self.CHUNK_ROWS:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+                pending = 0
+        yield buffer.getvalue().encode("utf-8")
+
+    def write(self, stream, headers, rows, *, title=""):
+        for chunk in self.iter_chunks(headers, rows):
+            stream.write(chunk)
+
+    def get_content_type(self) -> str:
+        return "text/csv; charset=utf-8"
+
+
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+ODS_NAMESPACES = {
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "number": "urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0",
+    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+    "manifest": "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0",
+}
+_XMLNS = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in ODS_NAMESPACES.items())
+_ODS_MANIFEST = f"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="{ODS_NAMESPACES["manifest"]}" manifest:version="1.2">
+ <manifest:file-entry manifest:full-path="/" manifest:version="1.2" manifest:media-type="{ODS_MIMETYPE}"/>
+ <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+ <manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>
+"""
+_ODS_STYLES = f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document-styles {_XMLNS} office:version="1.2"><office:styles>
+<style:style style:name="Default" style:family="table-cell"/>
+</office:styles></office:document-styles>
+"""
+_ODS_CONTENT_HEAD = f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content {_XMLNS} office:version="1.2"><office:automatic-styles>
+<number:date-style style:name="Ndate"><number:year number:style="long"/><number:text>-</number:text><number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/></number:date-style>
+<number:number-style style:name="Namount"><number:number number:decimal-places="2" number:min-decimal-places="2" number:min-integer-digits="1" number:grouping="true"/></number:number-style>
+<style:style style:name="cedate" style:family="table-cell" style:parent-style-name="Default" style:data-style-name="Ndate"/>
+<style:style style:name="ceamount" style:family="table-cell" style:parent-style-name="Default" style:data-style-name="Namount"/>
+<style:style style:name="cehead" style:family="table-cell" style:parent-style-name="Default"><style:text-properties fo:font-weight="bold"/></style:style>
+</office:automatic-styles><office:body><office:spreadsheet>"""
+_ODS_CONTENT_TAIL = "</office:spreadsheet></office:body></office:document-content>"
+
+# Characters XML 1.0 cannot hold at all; replaced so one bad byte cannot spoil the file.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPACE_RUN = re.compile(r"(?<= ) +|^ +| (?=$)")
+
+
+def _ods_spaces(match: re.Match) -> str:
+    count = len(match.group(0))
+    return f'<text:s text:c="{count}"/>' if count > 1 else "<text:s/>"
+
+
+def _ods_paragraphs(value: str) -> str:
+    """Text as <text:p> elements; runs of spaces, tabs and carriage returns kept exactly."""
+    value = _XML_ILLEGAL.sub("\ufffd", value)
+    paragraphs = []
+    for line in value.split("\n"):
+        line = xml_escape(line, {"\r": "&#13;"})
+        if "  " in line or line.startswith(" ") or line.endswith(" "):
+            line = _SPACE_RUN.sub(_ods_spaces, line)
+        if "\t" in line:
+            line = line.replace("\t", "<text:tab/>")
+        paragraphs.append(f"<text:p>{line}</text:p>")
+    return "".join(paragraphs)
+
+
+def _ods_cell(value) -> str:
+    kind = type(value)
+    if kind is str:
+        if not value:
+            return "<table:table-cell/>"
+        return f'<table:table-cell office:value-type="string">{_ods_paragraphs(value)}</table:table-cell>'
+    if value is None:
+        return "<table:table-cell/>"
+    if kind is datetime.date:
+        text = value.isoformat()
+        return (
+            f'<table:table-cell table:style-name="cedate" office:value-type="date" '
+            f'office:date-value="{text}"><text:p>{text}</text:p></table:table-cell>'
+        )
+    if kind is Decimal:
+        text = format(value, "f")
+        return (
+            f'<table:table-cell table:style-name="ceamount" office:value-type="float" '
+            f'office:value="{text}"><text:p>{text}</text:p></table:table-cell>'
+        )
+    if kind is bool:
+        text = "true" if value else "false"
+        return (
+            f'<table:table-cell office:value-type="boolean" office:boolean-value="{text}">'
+            f"<text:p>{text}</text:p></table:table-cell>"
+        )
+    if kind is int or kind is float:
+        text = repr(value)
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{text}">'
+            f"<text:p>{text}</text:p></table:table-cell>"
+        )
+    if kind is datetime.datetime:
+        text = value.replace(tzinfo=None).isoformat(timespec="seconds")
+        return (
+            f'<table:table-cell office:value-type="date" office:date-value="{text}">'
+            f"<text:p>{text}</text:p></table:table-cell>"
+        )
+    return _ods_cell(str(value))
+
+
+def _qname(prefix: str, name: str) -> str:
+    return f"{{{ODS_NAMESPACES[prefix]}}}{name}"
+
+
+_TABLE = _qname("table", "table")
+_ROW = _qname("table", "table-row")
+_CELL = _qname("table", "table-cell")
+_COVERED = _qname("table", "covered-table-cell")
+_P = _qname("text", "p")
+_S = _qname("text", "s")
+_TAB = _qname("text", "tab")
+_BREAK = _qname("text", "line-break")
+_ANNOTATION = _qname("office", "annotation")
+_ROWS_REPEATED = _qname("table", "number-rows-repeated")
+_COLUMNS_REPEATED = _qname("table", "number-columns-repeated")
+_VALUE_TYPE = _qname("office", "value-type")
+_VALUE = _qname("office", "value")
+_DATE_VALUE = _qname("office", "date-value")
+_BOOLEAN_VALUE = _qname("office", "boolean-value")
+_TEXT_C = _qname("text", "c")
+
+
+def _ods_text(element) -> str:
+    """The text of an element as ODF defines it: <text:s>, <text:tab>, line breaks."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == _S:
+            parts.append(" " * int(child.get(_TEXT_C, "1")))
+        elif child.tag == _TAB:
+            parts.append("\t")
+        elif child.tag == _BREAK:
+            parts.append("\n")
+        elif child.tag != _ANNOTATION:
+            parts.append(_ods_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _ods_value(cell):
+    value_type = cell.get(_VALUE_TYPE)
+    if value_type in ("float", "percentage", "currency"):
+        try:
+            return Decimal(cell.get(_VALUE))
+        except (InvalidOperation, TypeError):
+            pass
+    elif value_type == "date":
+        text = cell.get(_DATE_VALUE, "")
+        try:
+            if "T" in text:
+                moment = datetime.datetime.fromisoformat(text)
+                return moment.date() if moment.time() == datetime.time() else moment
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
+    elif value_type == "boolean":
+        return cell.get(_BOOLEAN_VALUE) == "true"
+    paragraphs = [_ods_text(child) for child in cell if child.tag == _P]
+    return "\n".join(paragraphs) if paragraphs else None
+
+
+def _read_ods_rows(content) -> Iterator[list]:
+    """Rows of the first sheet of content.xml, parsed incrementally.
+
+    Repeated empty cells and rows (LibreOffice writes a million empty rows as one element)
+    only count when something follows them.
+    """
+    depth = 0  # 1 inside the first sheet, more inside a table nested in it
+    pending_rows = 0
+    row: list = []
+    pending_cells = 0
+    for event, element in ElementTree.iterparse(content, events=("start", "end")):
+        tag = element.tag
+        if tag == _TABLE:
+            depth += 1 if event == "start" else -1
+            if depth == 0:
+                return
+            continue
+        if event == "start" or depth != 1:
+            continue
+        if tag in (_CELL, _COVERED):
+            value = _ods_value(element) if tag == _CELL else None
+            repeat = int(element.get(_COLUMNS_REPEATED, "1"))
+            if value is None or value == "":
+                pending_cells += repeat
+            else:
+                if pending_cells:
+                    if len(row) + pending_cells > MAX_COLUMNS:
+                        raise SpreadsheetFileError(f"Filen har fler än {MAX_COLUMNS} kolumner.")
+                    row.extend([None] * pending_cells)
+                    pending_cells = 0
+                if len(row) + repeat > MAX_COLUMNS:
+                    raise SpreadsheetFileError(f"Filen har fler än {MAX_COLUMNS} kolumner.")
+                row.extend([value] * repeat)
+            element.clear()
+        elif tag == _ROW:
+            repeat = int(element.get(_ROWS_REPEATED, "1"))
+            if row:
+                if pending_rows:
+                    if pending_rows > MAX_ROWS:
+                        raise SpreadsheetFileError(
+                            f"Filen har fler än {MAX_ROWS} rader. Dela upp den i flera filer."
+                        )
+                    for _ in range(pending_rows):
+                        yield []
+                    pending_rows = 0
+                for _ in range(min(repeat, MAX_ROWS + 1)):
+                    yield list(row)
+            else:
+                pending_rows += repeat
+            row, pending_cells = [], 0
+            element.clear()
+
+
+class ODS(SpreadsheetFormat, base_formats.ODS):
+    """OpenDocument spreadsheet, written as zipped XML row by row and read incrementally."""
+
+    extension = "ods"
+
+    @classmethod
+    def detect(cls, data: bytes) -> bool:
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            return archive.read("mimetype").strip() == ODS_MIMETYPE.encode()
+        except (zipfile.BadZipFile, KeyError):
+            return False
+
+    def read(self, data):
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            _check_unpacked_size(archive)
+            with archive.open("content.xml") as content:
+                rows = list(_read_ods_rows(content))
+        except SpreadsheetFileError:
+            raise
+        except Exception as error:
+            raise SpreadsheetFileError(
+                "Filen gick inte att läsa som en OpenDocument-fil (ods). Öppna den i "
+                "LibreOffice eller Excel och spara den igen som ods."
+            ) from error
+        if not rows:
+            raise SpreadsheetFileError("Filen är tom.")
+        return rows[0], rows[1:]
+
+    def write(self, stream, headers, rows, *, title=""):
+        with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            # The mimetype comes first and uncompressed, so the file identifies itself.
+            archive.writestr(
+                zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED
+            )
+            archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
+            archive.writestr("styles.xml", _ODS_STYLES)
+            with archive.open("content.xml", "w", force_zip64=True) as content:
+                name = xml_escape(title or "Blad1", {'"': "&quot;"})
+                parts = [_ODS_CONTENT_HEAD, f'<table:table table:name="{name}">']
+                parts.append(
+                    f'<table:table-column table:number-columns-repeated="{max(len(headers), 1)}"/>'
+                )
+                parts.append("<table:table-row>")
+                for header in headers:
+                    parts.append(
+                        '<table:table-cell table:style-name="cehead" office:value-type="string">'
+                        f"{_ods_paragraphs(header)}</table:table-cell>"
+                    )
+                parts.append("</table:table-row>")
+                content.write("".join(parts).encode("utf-8"))
+                buffer = []
+                for count, row in enumerate(rows, start=1):
+                    buffer.append(
+                        "<table:table-row>"
+                        + "".join([_ods_cell(value) for value in row])
+                        + "</table:table-row>"
+                    )
+                    if count % 500 == 0:
+                        content.write("".join(buffer).encode("utf-8"))
+                        buffer.clear()
+                buffer.append("</table:table>" + _ODS_CONTENT_TAIL)
+                content.write("".join(buffer).encode("utf-8"))
+
+    def get_content_type(self) -> str:
+        return ODS_MIMETYPE
+
+
+#: The formats the admin offers, in menu order.
+FORMATS = [XLSX, CSV, ODS]
+
+
+def detect_format(data: bytes, formats=FORMATS):
+    """The format class that recognises the file's content, or None. CSV is tried last."""
+    for format_class in sorted(formats, key=lambda cls: cls is CSV):
+        if format_class.detect(data):
+            return format_class
+    return None

@@ -1,0 +1,404 @@
+"""The base of the portal's import and export resources.
+
+A `SpreadsheetResource` is a django-import-export ModelResource with
+
+- Swedish column headers, matched on import without regard to case or spaces, and a
+  clear message for a missing or unknown column;
+- the user's scope enforced row by row on import: django-import-export does not scope
+  imports by the ModelAdmin, so a row may only create or change a record of one of the
+  user's municipalities (portal.scoping), and never touch an existing record outside
+  them;
+- one error list per row, keyed by column, in Swedish;
+- duplicate rows (the same ID twice in a file) refused;
+- unchanged rows skipped, so importing an export changes nothing and writes no history;
+- a fast export path (`export_rows`) that streams rows from the queryset in chunks, each
+  chunk's list cells (themes, participants …) read with one query per list, and formula
+  escaping on every exported cell (portal.spreadsheets.formats.escape_formula).
+
+Apps subclass it with their fields; see projects/resources.py.
+"""
+
+from itertools import islice
+from operator import attrgetter
+
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.utils.text import capfirst, slugify
+from import_export import resources
+from import_export.fields import Field
+from import_export.instance_loaders import ModelInstanceLoader
+
+from portal.formatting import DatePrecision
+from portal.roles import is_national_editor
+from portal.scoping import can_edit, municipality_ids
+from portal.spreadsheets.fields import ChildListField, ListField
+from portal.spreadsheets.formats import (
+    FORMULA_STARTS,
+    SpreadsheetFileError,
+    escape_formula,
+    unescape_formula,
+)
+from portal.spreadsheets.widgets import ChoiceWidget, DateCellWidget, IntegerCellWidget
+
+EXPORT_CHUNK_SIZE = 2000
+
+
+def normalise_header(header) -> str:
+    return " ".join(str(header or "").split()).casefold()
+
+
+class TolerantInstanceLoader(ModelInstanceLoader):
+    """Finds the existing record a row is about. A key cell that cannot be read (an
+    unknown municipality) means "no record"; the field itself then reports the error,
+    beside its column."""
+
+    def get_instance(self, row):
+        try:
+            return super().get_instance(row)
+        except ValueError:
+            return None
+
+
+class SpreadsheetResource(resources.ModelResource):
+    #: The field naming the municipality that owns a record; None for shared records.
+    owner_field: str | None = "municipality"
+    #: The field a new record's ID (slug) is made from when the ID cell is empty.
+    slug_source: str | None = None
+    #: Columns an import file must have besides the ID columns (resource field names).
+    required_fields: tuple[str, ...] = ()
+    #: What the error says when a row names an existing record outside the user's scope.
+    refused_message = (
+        "Det finns redan en post med detta ID, och den hör inte till dina kommuner. "
+        "Ge raden ett annat ID."
+    )
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_bulk = False  # every row through save(), so history records it
+        import_id_fields = ["slug"]
+        instance_loader_class = TolerantInstanceLoader
+        chunk_size = EXPORT_CHUNK_SIZE
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self._exporters = {}
+        self._seen_keys = {}
+
+    @classmethod
+    def get_display_name(cls):
+        return capfirst(str(cls._meta.model._meta.verbose_name_plural))
+
+    # Headers
+
+    def column_names(self) -> list[str]:
+        return [field.column_name for field in self.get_import_fields()]
+
+    def required_columns(self) -> list[str]:
+        names = [*self.get_import_id_fields(), *self.required_fields]
+        return [self.fields[name].column_name for name in dict.fromkeys(names)]
+
+    def header_errors(self, headers) -> list[str]:
+        """What is wrong with a file's header row, in Swedish; empty when it is fine."""
+        known = {normalise_header(name): name for name in self.column_names()}
+        seen, errors = set(), []
+        for header in headers:
+            key = normalise_header(header)
+            if key not in known:
+                errors.append(f"Okänd kolumn ”{header}”.")
+            elif key in seen:
+                errors.append(f"Kolumnen ”{known[key]}” står mer än en gång.")
+            seen.add(key)
+        missing = [name for name in self.required_columns() if normalise_header(name) not in seen]
+        if missing:
+            names = ", ".join(f"”{name}”" for name in missing)
+            errors.append(f"Kolumner som saknas: {names}.")
+        if errors:
+            errors.append(
+                "Första raden ska ha kolumnrubrikerna från en export: "
+                + ", ".join(self.column_names())
+                + "."
+            )
+        return errors
+
+    def before_import(self, dataset, **kwargs):
+        if self.user is None:
+            self.user = kwargs.get("user")
+        if self.user is None:
+            raise ValueError("An import needs the importing user, for the scope check.")
+        errors = self.header_errors(dataset.headers or [])
+        if errors:
+            raise SpreadsheetFileError(" ".join(errors))
+        known = {normalise_header(name): name for name in self.column_names()}
+        headers = [known[normalise_header(header)] for header in dataset.headers]
+        rows = [tuple(unescape_formula(value) for value in row) for row in dataset]
+        dataset.wipe()
+        dataset.headers = headers
+        dataset.extend(rows)
+        self._seen_keys = {}
+
+    # Rows
+
+    def get_queryset(self):
+        # Every record, not only the user's: a row about another municipality's record
+        # must be recognised (and refused), not taken for a new one.
+        return self._meta.model._default_manager.all()
+
+    def list_fields(self):
+        return [
+            field
+            for field in self.get_import_fields()
+            if isinstance(field, ListField | ChildListField) and not field.readonly
+        ]
+
+    def import_key(self, instance):
+        """What identifies the record within one file; None when the row has no ID."""
+        return instance.slug or None
+
+    def id_field_name(self) -> str:
+        return self.fields[self.get_import_id_fields()[0]].attribute
+
+    def scope_error(self, instance) -> str | None:
+        """Why the user may not save this record, or None."""
+        if self.owner_field is None or is_national_editor(self.user):
+            return None
+        owner_id = getattr(instance, f"{self.owner_field}_id")
+        if owner_id is None or owner_id in municipality_ids(self.user):
+            return None
+        owner = getattr(instance, self.owner_field)
+        return (
+            f"Du kan bara importera rader för de kommuner du samordnar; {owner.name} är "
+            "inte en av dem."
+        )
+
+    def import_instance(self, instance, row, **kwargs):
+        opts = self._meta.model._meta
+        if instance.pk is not None:
+            if not can_edit(instance, self.user):
+                instance._spreadsheet_refused = True
+                raise ValidationError({self.id_field_name(): self.refused_message})
+            if not self.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+                instance._spreadsheet_refused = True
+                raise ValidationError(
+                    {self.id_field_name(): "Du får lägga till men inte ändra poster."}
+                )
+
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self.list_fields():
+            if field.column_name in row:
+                try:
+                    field.clean(row)
+                except ValueError as error:
+                    errors[field.attribute] = [str(error)]
+
+        if self.owner_field and self.owner_field not in errors:
+            problem = self.scope_error(instance)
+            if problem:
+                errors[self.owner_field] = [problem]
+
+        if self.slug_source and not instance.slug and self.slug_source not in errors:
+            instance.slug = self.unique_slug(instance)
+
+        key = self.import_key(instance)
+        if key is not None:
+            first = self._seen_keys.setdefault(key, kwargs.get("row_number"))
+            if first != kwargs.get("row_number"):
+                errors.setdefault(self.id_field_name(), []).append(
+                    f"Samma post som på rad {first}. Varje post får bara stå på en rad i filen."
+                )
+
+        if hasattr(instance, "normalise_period"):
+            instance.normalise_period()
+        self.check_instance(instance, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def check_instance(self, instance, errors: dict) -> None:
+        """Add rules across columns to `errors` (attribute → messages), before the model's
+        own validation; an error here keeps the model's check of those fields quiet."""
+
+    def unique_slug(self, instance) -> str:
+        base = slugify(str(getattr(instance, self.slug_source) or ""))[:90].strip("-") or "post"
+        manager = self._meta.model._default_manager
+        slug, number = base, 1
+        while manager.filter(slug=slug).exclude(pk=instance.pk).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or original is None or original.pk is None:
+            return False
+        for field in self.get_import_fields():
+            if field.readonly or not field.attribute or field.column_name not in row:
+                continue
+            if isinstance(field, ListField | ChildListField):
+                if field.differs(original, row):
+                    return False
+            elif field.get_value(instance) != field.get_value(original):
+                return False
+        return True
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        try:
+            if getattr(instance, "_spreadsheet_refused", False):
+                raise ValidationError(import_validation_errors)
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            raise ValidationError(self.errors_by_column(error)) from None
+
+    def errors_by_column(self, error: ValidationError) -> dict:
+        """Errors keyed by the column they are about, so the preview shows them there."""
+        columns = {}
+        for field in self.fields.values():
+            if field.attribute:
+                columns.setdefault(field.attribute, field.column_name)
+                columns.setdefault(f"{field.attribute}_id", field.column_name)
+        by_column = {}
+        for key, messages in error.message_dict.items():
+            if key == NON_FIELD_ERRORS:
+                column = key
+            elif key in columns:
+                column = columns[key]
+            else:
+                try:
+                    column = capfirst(str(self._meta.model._meta.get_field(key).verbose_name))
+                except FieldDoesNotExist:
+                    column = key
+            by_column.setdefault(column, []).extend(messages)
+        return by_column
+
+    # Export
+
+    def export_columns(self, selected_fields=None) -> tuple[list[str], list[str] | None]:
+        """The relations to join and the columns to read for an export, so the query
+        leaves out what no cell shows (timestamps, a municipality's long introductions).
+        The columns are None (read everything) when a field reads more than its attribute.
+        """
+        opts = self._meta.model._meta
+        relations, columns = [], {opts.pk.name}
+        for field in self.get_export_fields(selected_fields):
+            if isinstance(field, ListField | ChildListField):
+                continue  # read per chunk, see iter_queryset
+            name = self.get_field_name(field)
+            if field.dehydrate_method or hasattr(self, f"dehydrate_{name}"):
+                return relations, None
+            try:
+                model_field = opts.get_field(field.attribute or "")
+            except FieldDoesNotExist:
+                return relations, None
+            columns.add(model_field.name)
+            if model_field.many_to_one or model_field.one_to_one:
+                relations.append(model_field.name)
+                key = getattr(field.widget, "key", None)
+                if key is None:
+                    return relations, None
+                columns.add(f"{model_field.name}__{key.label_field}")
+                columns.add(f"{model_field.name}__{key.fallback_field}")
+        return relations, sorted(columns)
+
+    def prepare_export_queryset(self, queryset, selected_fields=None):
+        relations, columns = self.export_columns(selected_fields)
+        queryset = queryset.prefetch_related(None).select_related(None)
+        if relations:
+            queryset = queryset.select_related(*relations)
+        if columns is not None:
+            queryset = queryset.only(*columns)
+        return queryset
+
+    def filter_export(self, queryset, **kwargs):
+        return self.prepare_export_queryset(queryset, kwargs.get("export_fields"))
+
+    def before_export(self, queryset, **kwargs):
+        self._export_selection = kwargs.get("export_fields")
+
+    def iter_queryset(self, queryset):
+        """The records in chunks; each chunk's list cells read with one query per list
+        (see ListField.export_texts) and kept on the record for `export_resource`."""
+        if not hasattr(queryset, "iterator"):
+            yield from queryset
+            return
+        model = queryset.model
+        list_fields = [
+            field
+            for field in self.get_export_fields(getattr(self, "_export_selection", None))
+            if isinstance(field, ListField | ChildListField)
+        ]
+        chunk_size = self.get_chunk_size()
+        records = queryset.iterator(chunk_size=chunk_size)
+        while chunk := list(islice(records, chunk_size)):
+            ids = [record.pk for record in chunk]
+            texts = {field: field.export_texts(model, ids) for field in list_fields}
+            for record in chunk:
+                record._spreadsheet_texts = {
+                    field: cells.get(record.pk, "") for field, cells in texts.items()
+                }
+                yield record
+
+    def _exporter(self, field):
+        name = self.get_field_name(field)
+        method = field.get_dehydrate_method(name)
+        method = method if callable(method) else getattr(self, method, None)
+        if method is not None:
+            return method
+        if isinstance(field, ListField | ChildListField):
+
+            def export_list(instance):
+                texts = getattr(instance, "_spreadsheet_texts", None)
+                return texts[field] if texts and field in texts else field.export(instance)
+
+            return export_list
+        if type(field).export is not Field.export or not field.attribute or "__" in field.attribute:
+            return field.export
+        get, render = attrgetter(field.attribute), field.widget.render
+        return lambda instance: render(get(instance))
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        key = tuple(selected_fields) if selected_fields else None
+        exporters = self._exporters.get(key)
+        if exporters is None:
+            exporters = [self._exporter(field) for field in self.get_export_fields(key)]
+            self._exporters[key] = exporters
+        cells = [export(instance) for export in exporters]
+        return [
+            escape_formula(cell) if type(cell) is str and cell[:1] in FORMULA_STARTS else cell
+            for cell in cells
+        ]
+
+    def export_rows(self, queryset, selected_fields=None):
+        """The rows of an export, one list of cell values per record, streamed."""
+        self._export_selection = selected_fields
+        for instance in self.iter_queryset(self.prepare_export_queryset(queryset, selected_fields)):
+            yield self.export_resource(instance, selected_fields)
+
+
+class PeriodResource(SpreadsheetResource):
+    """Columns for a PeriodModel: dates as date cells, each with its precision (År, Månad,
+    Dag), so "2014" stays a year and "januari 2017" a month through the round trip."""
+
+    start_date = Field("start_date", "Start", DateCellWidget())
+    start_precision = Field(
+        "start_precision",
+        "Startens precision",
+        ChoiceWidget(DatePrecision.choices),
+        default=DatePrecision.YEAR,
+    )
+    end_date = Field("end_date", "Slut", DateCellWidget())
+    end_precision = Field(
+        "end_precision",
+        "Slutets precision",
+        ChoiceWidget(DatePrecision.choices),
+        default=DatePrecision.YEAR,
+    )
+    duration_months = Field("duration_months", "Längd i månader", IntegerCellWidget())
+
+    def check_instance(self, instance, errors: dict) -> None:
+        super().check_instance(instance, errors)
+        start, end = instance.start_date, instance.end_date
+        if start and end and end < start and not {"start_date", "end_date"} & errors.keys():
+            errors["end_date"] = ["Slutet kan inte ligga före starten."]

@@ -1,0 +1,175 @@
+"""The three formats on their own: formula escaping, typed cells, and reading files that
+other programs wrote."""
+
+import datetime
+import io
+import itertools
+import zipfile
+from decimal import Decimal
+
+import pytest
+
+from portal.spreadsheets.formats import (
+    CSV,
+    FORMATS,
+    ODS,
+    XLSX,
+    SpreadsheetFileError,
+    detect_format,
+    escape_formula,
+    unescape_formula,
+)
+from tests.admin.test_spreadsheets_support import xlsx_bytes
+
+TRICKY_TEXTS = [
+    "",
+    "'",
+    "''",
+    "=1+1",
+    "'=1+1",
+    "''=1+1",
+    "+46 470 410 00",
+    "-",
+    "@",
+    "\tflik",
+    "\rvagnretur",
+    "'s-Hertogenbosch",
+    "Vanlig text",
+    "a=b",
+    "Rad ett\r\nRad två",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_unescape_undoes_escape(text):
+    assert unescape_formula(escape_formula(text)) == text
+
+
+def test_escape_covers_every_trigger_and_only_text():
+    for trigger in "=+-@\t\r":
+        assert escape_formula(trigger + "x") == "'" + trigger + "x"
+    assert escape_formula("'=x") == "''=x"
+    assert escape_formula("'s-Hertogenbosch") == "'s-Hertogenbosch"
+    assert escape_formula("a=b") == "a=b"
+    assert escape_formula(-5) == -5
+    assert escape_formula(Decimal("-3.25")) == Decimal("-3.25")
+
+
+def test_a_users_own_apostrophe_before_a_formula_is_removed():
+    assert unescape_formula("'=SUMMA(A1)") == "=SUMMA(A1)"
+    assert unescape_formula("'vanlig") == "'vanlig"
+
+
+def test_all_pairs_of_characters_round_trip():
+    alphabet = "'=+-@\ta "
+    for length in (1, 2, 3):
+        for letters in itertools.product(alphabet, repeat=length):
+            text = "".join(letters)
+            assert unescape_formula(escape_formula(text)) == text
+
+
+ROW = [
+    "text",
+    datetime.date(2014, 1, 1),
+    Decimal("37500.50"),
+    2014,
+    None,
+    "  två  mellanslag\toch flik\r\nny rad ",
+    -5,
+]
+
+
+@pytest.mark.parametrize("format_class", FORMATS)
+def test_write_then_read(format_class):
+    stream = io.BytesIO()
+    format_class().write(stream, list("ABCDEFG"), [ROW], title="Projekt")
+
+    dataset = format_class().create_dataset(stream.getvalue())
+
+    assert dataset.headers == list("ABCDEFG")
+    text, date, amount, year, empty, spaced, negative = dataset[0]
+    assert text == "text"
+    assert spaced == ROW[5]
+    assert empty in (None, "")
+    if format_class is CSV:
+        assert (date, amount, year, negative) == ("2014-01-01", "37500.50", "2014", "-5")
+    else:
+        assert date in (datetime.date(2014, 1, 1), datetime.datetime(2014, 1, 1))
+        assert (Decimal(str(amount)), int(year), int(negative)) == (Decimal("37500.50"), 2014, -5)
+
+
+def test_csv_has_a_byte_order_mark_and_quotes_what_needs_it():
+    stream = io.BytesIO()
+    CSV().write(stream, ["Namn", "Lista"], [["Växjö", "a; b, c"]])
+
+    assert stream.getvalue() == '\ufeffNamn,Lista\r\nVäxjö,"a; b, c"\r\n'.encode()
+
+
+def test_negative_number_is_not_escaped_in_csv():
+    stream = io.BytesIO()
+    CSV().write(stream, ["Tal"], [[-5], [Decimal("-1.5")]])
+
+    assert stream.getvalue().decode("utf-8-sig").splitlines()[1:] == ["-5", "-1.5"]
+
+
+def test_ods_with_repeated_rows_and_columns_as_libreoffice_writes_them():
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+        "<office:body><office:spreadsheet><table:table>"
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>ID</text:p>'
+        '</table:table-cell><table:table-cell office:value-type="string"><text:p>Titel</text:p>'
+        '</table:table-cell><table:table-cell table:number-columns-repeated="16382"/>'
+        "</table:table-row>"
+        '<table:table-row table:number-rows-repeated="2"><table:table-cell '
+        'table:number-columns-repeated="16384"/></table:table-row>'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s '
+        'text:c="2"/>b</text:p><text:p>rad två</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="float" office:value="2014"><text:p>2014</text:p>'
+        "</table:table-cell></table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048571"><table:table-cell '
+        'table:number-columns-repeated="16384"/></table:table-row>'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+
+    dataset = ODS().create_dataset(stream.getvalue())
+
+    assert dataset.headers == ["ID", "Titel"]
+    assert list(dataset) == [("a  b\nrad två", Decimal("2014"))]
+
+
+def test_xlsx_from_another_program_gives_dates_and_numbers():
+    data = xlsx_bytes([["Start", "Belopp"], [datetime.date(2014, 3, 1), 12.5], [None, None]])
+
+    dataset = XLSX().create_dataset(data)
+
+    assert list(dataset) == [(datetime.datetime(2014, 3, 1), 12.5)]
+
+
+def test_detect_format_by_content():
+    xlsx = xlsx_bytes([["A"], [1]])
+    ods = io.BytesIO()
+    ODS().write(ods, ["A"], [[1]])
+
+    assert detect_format(xlsx) is XLSX
+    assert detect_format(ods.getvalue()) is ODS
+    assert detect_format(b"A,B\r\n1,2\r\n") is CSV
+    assert detect_format(b"\x89PNG\r\n\x1a\n\x00\x00") is None
+
+
+def test_column_without_header_is_an_error():
+    with pytest.raises(SpreadsheetFileError, match="Kolumn 2 har ingen rubrik"):
+        CSV().create_dataset(b"Titel,\r\nEtt,Tv\xc3\xa5\r\n")
+
+
+def test_blank_trailing_columns_and_rows_are_ignored():
+    dataset = CSV().create_dataset(b"Titel,,\r\nEtt,,\r\n,,\r\n")
+
+    assert dataset.headers == ["Titel"]
+    assert list(dataset) == [("Ett",)]

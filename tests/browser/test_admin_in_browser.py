@@ -1,0 +1,68 @@
+"""The coordinators' admin in Chromium: login, lists, forms, history and the spreadsheet
+pages pass axe-core (WCAG 2.1 A/AA) at phone and desktop widths, in Swedish."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import COORDINATOR_PASSWORD, COORDINATOR_USERNAME
+from tests.browser.test_pages_in_browser import AXE_OPTIONS
+
+pytestmark = pytest.mark.browser
+
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/projects/project/",
+    "/admin/projects/project/add/",
+    "/admin/partnerships/partnership/?granskning=behovs",
+    "/admin/projects/project/import/",
+    "/admin/projects/project/export/",
+]
+
+
+@pytest.fixture
+def coordinator_page(page):
+    page.goto("/admin/login/?next=/admin/")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    page.get_by_label("Användarnamn").fill(COORDINATOR_USERNAME)
+    page.get_by_label("Lösenord").fill(COORDINATOR_PASSWORD)
+    page.get_by_label("Lösenord").press("Enter")
+    page.wait_for_url("**/admin/")
+    return page
+
+
+def test_the_login_page_passes_axe(page):
+    page.goto("/admin/login/")
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, results.generate_snapshot()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_admin_pages_pass_axe(coordinator_page, path, width):
+    page = coordinator_page
+    page.set_viewport_size({"width": width, "height": 800})
+    response = page.goto(path)
+    assert response is not None and response.status == 200, path
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, f"{path} at {width} px: {results.generate_snapshot()}"
+
+
+def test_a_partnership_form_and_its_history_pass_axe(coordinator_page):
+    page = coordinator_page
+    page.goto("/admin/partnerships/partnership/")
+    page.get_by_role("link", name="Tempe", exact=False).first.click()
+    page.wait_for_load_state()
+    assert "/change/" in page.url
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, results.generate_snapshot()
+    page.goto(page.url.replace("/change/", "/history/"))
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, results.generate_snapshot()
+
+
+def test_vaxjo_is_out_of_reach_in_the_browser(coordinator_page):
+    page = coordinator_page
+    page.goto("/admin/projects/project/?q=SUMBA")
+    assert page.get_by_text("SUMBA").count() == 0
