@@ -26,6 +26,11 @@ def megabytes(size: int) -> str:
 
 
 class SpreadsheetImportForm(ImportForm):
+    @property
+    def media(self):
+        # The preview's errors in place instead of on hover (static/css/admin.css).
+        return super().media + forms.Media(css={"all": ["css/admin.css"]})
+
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.formats = list(formats)

@@ -66,3 +66,20 @@ def test_vaxjo_is_out_of_reach_in_the_browser(coordinator_page):
     page = coordinator_page
     page.goto("/admin/projects/project/?q=SUMBA")
     assert page.get_by_text("SUMBA").count() == 0
+
+
+def test_import_errors_are_visible_without_hovering_and_pass_axe(coordinator_page, tmp_path):
+    page = coordinator_page
+    bad = tmp_path / "projekt.csv"
+    bad.write_text(
+        "ID,Titel,Kommun,Start,Startens precision,Slut,Slutets precision\n"
+        ",Nytt projekt,Trollhättan,2025-01-01,År,2024-01-01,År\n",
+        encoding="utf-8",
+    )
+    page.goto("/admin/projects/project/import/")
+    page.set_input_files("input[type=file]", str(bad))
+    page.get_by_role("button", name="Skicka").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Slutet kan inte ligga före starten.").is_visible()
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, results.generate_snapshot()
