@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run migrate load test lint check browser bench clean
+.PHONY: install run serve migrate load test lint check browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,17 @@ load: migrate
 
 run: load
 	DEBUG=$${DEBUG:-1} $(MANAGE) runserver $(HOST):$(PORT)
+
+# Production-like: DEBUG off, PRODUCTION=1 (portal/settings.py), static files collected and
+# served by WhiteNoise, gunicorn with 2 × cores + 1 workers (portal/gunicorn.conf.py).
+# Plain http on loopback, so HTTPS=0 unless set; behind the TLS proxy run it with HTTPS=1.
+# SECRET_KEY defaults to the development key in .secret_key, which `load` has created.
+serve: load
+	PRODUCTION=1 DEBUG=0 HTTPS=$${HTTPS:-0} SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" \
+		$(MANAGE) collectstatic --noinput --verbosity 0
+	PRODUCTION=1 DEBUG=0 HTTPS=$${HTTPS:-0} SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" \
+		HOST=$(HOST) PORT=$(PORT) \
+		$(BIN)/gunicorn --config portal/gunicorn.conf.py --no-control-socket portal.wsgi
 
 lint: install
 	$(BIN)/ruff check .

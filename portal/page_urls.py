@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import health, views
 
 app_name = "portal"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("om/begrepp/", views.glossary, name="glossary"),
     path("om/tillganglighet/", views.accessibility, name="accessibility"),
     path("sok/", views.search, name="search"),
+    path("halsa/", health.health, name="health"),
 ]

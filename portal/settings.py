@@ -8,6 +8,29 @@ Environment variables:
     MEDIA_ROOT     where uploaded photos are stored (default: media/)
     TRUSTED_PROXY_COUNT  reverse proxies in front of the app that append to
                    X-Forwarded-For (default: 0, the client's own address is used)
+    PRODUCTION     "1" for production (default: off); see below
+    HTTPS          in production, whether the site is reached over HTTPS through the
+                   TLS proxy (default: on); `make serve` sets it off for plain http on
+                   loopback
+
+Production (PRODUCTION=1, set by `make serve`):
+    * SECRET_KEY must be set (at least 50 characters) and DEBUG must be off, or the
+      settings refuse to load; `make serve` passes the development key from .secret_key.
+    * Static files are collected (`collectstatic`) and served by WhiteNoise with
+      compressed, hashed names (CompressedManifestStaticFilesStorage). Outside production
+      the plain storage is kept and WhiteNoise finds files in the app folders itself, so
+      tests and `runserver --insecure` need no collectstatic and no manifest.
+    * HSTS (one year, subdomains, preload), secure session and CSRF cookies, and the
+      redirect to HTTPS are on, behind a TLS proxy that sets X-Forwarded-Proto (the proxy
+      must overwrite that header, never pass on the client's). HTTPS=0 switches exactly
+      these off, for `make serve` on http://127.0.0.1; `manage.py check --deploy` then
+      warns about them, and is clean with the real production settings.
+    * The health check /halsa/ is exempt from the HTTPS redirect, for the proxy's probes.
+
+Always on: Content-Security-Policy (portal/security.py; strict on the public site, with
+inline scripts and styles allowed under /admin/ only, because the Django admin and
+django-import-export templates use them), nosniff, same-origin referrer policy,
+X-Frame-Options DENY, and a Swedish 503 page when the database cannot be reached.
 """
 
 import os
@@ -15,6 +38,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,7 +63,15 @@ def development_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+PRODUCTION = env_bool("PRODUCTION")
 DEBUG = env_bool("DEBUG")
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("PRODUCTION=1 and DEBUG=1 cannot both be set.")
+    if len(os.environ.get("SECRET_KEY", "")) < 50:
+        raise ImproperlyConfigured(
+            "PRODUCTION=1 needs SECRET_KEY set to a random key of at least 50 characters."
+        )
 SECRET_KEY = os.environ.get("SECRET_KEY") or development_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
@@ -64,6 +96,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Inside the others, so that its process_exception sees a view's database errors first.
+    "portal.health.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a lockout into the Swedish lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -137,8 +173,53 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
 }
+# Outside production WhiteNoise looks files up in the app folders on each request, as
+# runserver does, so that nothing has to be collected first.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+# Security headers, on everywhere; the HTTPS-only ones in production (module docstring).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION and env_bool("HTTPS", default=True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^halsa/$"]
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy, set by portal.security.ContentSecurityPolicyMiddleware. The public
+# pages run no inline script or style (JSON-LD is data, not script). The Django admin and
+# django-import-export use inline scripts, event handlers and style attributes, so paths
+# under CSP_RELAXED_PATHS get the same policy with 'unsafe-inline' for scripts and styles.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+CONTENT_SECURITY_POLICY_RELAXED = {
+    **CONTENT_SECURITY_POLICY,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+}
+CSP_RELAXED_PATHS = ["/admin/"]
 
 # Uploaded spreadsheets and photos: refuse anything larger than this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -1,0 +1,23 @@
+"""Gunicorn settings for `make serve` (gunicorn -c portal/gunicorn.conf.py portal.wsgi).
+
+Workers follow gunicorn's rule of thumb, 2 × cores + 1, counting the cores this process may
+use. Access and error logs go to stdout. The control socket gunicorn 27 would create under
+~/.gunicorn/ is switched off (the Makefile also passes --no-control-socket).
+"""
+
+import os
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+wsgi_app = "portal.wsgi:application"
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * usable_cores() + 1)
+accesslog = "-"
+errorlog = "-"
+control_socket_disable = True

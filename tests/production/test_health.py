@@ -1,0 +1,102 @@
+"""/halsa/ reports the database and the cache; a database that cannot be reached while a page
+is built gives the Swedish 503 page, never a stack trace (portal/health.py)."""
+
+import sys
+import types
+
+import pytest
+from django.db.utils import InterfaceError, OperationalError
+from django.urls import path, reverse
+
+from portal import health
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_ok(client):
+    response = client.get(reverse("portal:health"))
+    assert response.status_code == 200
+    assert response.json() == {"databas": "ok", "cache": "ok"}
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_health_path_is_swedish():
+    assert reverse("portal:health") == "/halsa/"
+
+
+class BrokenCursor:
+    def __enter__(self):
+        raise OperationalError("connection refused")
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_health_503_when_database_fails(client, monkeypatch):
+    monkeypatch.setattr(health.connection, "cursor", BrokenCursor)
+    response = client.get("/halsa/")
+    assert response.status_code == 503
+    assert response.json() == {"databas": "fel", "cache": "ok"}
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_health_503_when_cache_fails(client, monkeypatch):
+    def broken_set(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(health.cache, "set", broken_set)
+    response = client.get("/halsa/")
+    assert response.status_code == 503
+    assert response.json() == {"databas": "ok", "cache": "fel"}
+
+
+def failing_view(exception):
+    def view(request):
+        raise exception("could not connect to server: Connection refused")
+
+    return view
+
+
+@pytest.fixture
+def failing_urls(settings, monkeypatch):
+    """A URLconf beside the site's with views whose database is gone."""
+    module = types.ModuleType("production_failing_urls")
+    module.urlpatterns = [
+        path("trasig/operational/", failing_view(OperationalError)),
+        path("trasig/interface/", failing_view(InterfaceError)),
+        path("trasig/annat/", failing_view(ValueError)),
+    ]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    settings.ROOT_URLCONF = module.__name__
+
+
+@pytest.mark.parametrize("kind", ["operational", "interface"])
+def test_unreachable_database_gives_swedish_503_page(client, failing_urls, kind):
+    response = client.get(f"/trasig/{kind}/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert '<html lang="sv">' in html
+    assert "Webbplatsen är tillfälligt otillgänglig" in html
+    assert "Traceback" not in html
+    assert "Connection refused" not in html
+    assert "OperationalError" not in html and "InterfaceError" not in html
+
+
+def test_other_errors_are_not_turned_into_503(client, failing_urls):
+    with pytest.raises(ValueError):
+        client.get("/trasig/annat/")
+
+
+def test_public_page_gives_503_when_its_query_fails(client, monkeypatch):
+    """A real page: the municipality list's query fails as if the server had gone away."""
+    from django.db.backends.utils import CursorWrapper
+
+    def gone(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(CursorWrapper, "execute", gone)
+    response = client.get("/kommuner/")
+    assert response.status_code == 503
+    assert "tillfälligt otillgänglig" in response.content.decode()
