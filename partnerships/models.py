@@ -1,5 +1,6 @@
 """Twin towns, municipal partnerships (KP) and other cooperation agreements."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -10,6 +11,7 @@ from portal.formatting import PeriodStatus
 from portal.naturalkeys import NaturalKeyModel, TimestampedModel
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
 from portal.review import ReviewedModel, publication_field
+from portal.search import refresh_search_vector
 
 PartnershipKind = CooperationKind
 
@@ -93,10 +95,14 @@ class Partnership(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel)
         related_name="replaces",
         verbose_name="ersattes av",
     )
+    #: Swedish full-text search vector kept by save() (portal/search.py); PostgreSQL only.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
     is_published = publication_field()
 
     objects = PartnershipQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[themes, funding_sources, contacts])
+    history = HistoricalRecords(
+        m2m_fields=[themes, funding_sources, contacts], excluded_fields=["search_vector"]
+    )
 
     class Meta:
         verbose_name = "samarbete"
@@ -110,6 +116,10 @@ class Partnership(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel)
                 violation_error_message="Ett samarbete kan inte ersättas av sig självt.",
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        refresh_search_vector(self)
 
     def __str__(self):
         return f"{self.municipality.short_name} – {self.name} ({self.get_kind_display().lower()})"

@@ -230,4 +230,18 @@ def load_initial_data(fixture_files: list[str] | None = None) -> LoadReport:
     sync_countries(report)
     for name in FIXTURE_FILES if fixture_files is None else fixture_files:
         load_fixture_file(FIXTURES_DIR / name, report)
+    refresh_all_search_vectors()
     return report
+
+
+def refresh_all_search_vectors() -> None:
+    """Search vectors name related rows (a partnership its partners), which a fixture file
+    adds after the row itself; so they are computed once more when everything is in."""
+    from networks.models import Network
+    from partnerships.models import Partnership
+    from portal.search import is_postgresql, refresh_search_vectors
+    from projects.models import Project
+
+    if is_postgresql():
+        for model in (Municipality, Partnership, Project, Network):
+            refresh_search_vectors(model.objects.all())

@@ -5,8 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from contacts.models import Organisation, Person
-from networks.models import Network
-from partnerships.models import Partnership
+from portal import search as site_search
 from portal.filters import MAX_QUERY_LENGTH
 from portal.models import Concept, ConceptCategory, Municipality
 from portal.selectors import (
@@ -17,7 +16,6 @@ from portal.selectors import (
     story_queryset,
 )
 from portal.structured_data import municipality_data
-from projects.models import Project
 
 RECENT_COUNT = 6
 SEARCH_LIMIT = 25
@@ -111,35 +109,7 @@ def search(request):
     query = query[:MAX_QUERY_LENGTH]
     groups = []
     if query:
-        municipalities = Municipality.objects.published().filter(
-            Q(name__icontains=query) | Q(short_name__icontains=query) | Q(intro__icontains=query)
-        )
-        partnerships = (
-            Partnership.objects.published()
-            .select_related("municipality")
-            .filter(
-                Q(name__icontains=query)
-                | Q(partners__name__icontains=query)
-                | Q(background__icontains=query)
-                | Q(municipality__short_name__icontains=query)
-            )
-            .distinct()
-        )
-        projects = (
-            Project.objects.published()
-            .select_related("municipality")
-            .filter(
-                Q(title__icontains=query)
-                | Q(acronym__icontains=query)
-                | Q(original_title__icontains=query)
-                | Q(summary__icontains=query)
-                | Q(municipality__short_name__icontains=query)
-            )
-            .distinct()
-        )
-        networks = Network.objects.published().filter(
-            Q(name__icontains=query) | Q(acronym__icontains=query) | Q(description__icontains=query)
-        )
+        # Full-text with ranking and snippets on PostgreSQL, substrings on SQLite: portal/search.py
         organisations = (
             public_organisations()
             .filter(
@@ -156,14 +126,10 @@ def search(request):
         )
         stories = story_queryset().filter(Q(title__icontains=query) | Q(teaser__icontains=query))
         groups = [
-            (
-                "Kommuner",
-                "municipalities",
-                list(municipalities.order_by("short_name")[:SEARCH_LIMIT]),
-            ),
-            ("Samarbeten", "partnerships", list(partnerships.order_by("name")[:SEARCH_LIMIT])),
-            ("Projekt", "projects", list(projects.order_by("title")[:SEARCH_LIMIT])),
-            ("Nätverk", "networks", list(networks.order_by("name")[:SEARCH_LIMIT])),
+            ("Kommuner", "municipalities", site_search.search_municipalities(query, SEARCH_LIMIT)),
+            ("Samarbeten", "partnerships", site_search.search_partnerships(query, SEARCH_LIMIT)),
+            ("Projekt", "projects", site_search.search_projects(query, SEARCH_LIMIT)),
+            ("Nätverk", "networks", site_search.search_networks(query, SEARCH_LIMIT)),
             (
                 "Organisationer",
                 "organisations",

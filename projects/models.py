@@ -1,5 +1,6 @@
 """Projects (EU, ICLD and others), the programmes that fund them, and stories."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -10,6 +11,7 @@ from portal.formatting import format_money
 from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
 from portal.review import ReviewedModel, publication_field
+from portal.search import refresh_search_vector
 
 
 class Programme(NaturalKeyModel):
@@ -192,16 +194,25 @@ class Project(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
         on_delete=models.SET_NULL,
         verbose_name="bild eller logotyp",
     )
+    #: Swedish full-text search vector kept by save() (portal/search.py); PostgreSQL only.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
     is_published = publication_field()
 
     objects = ProjectQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[funding_sources, partner_countries, themes, contacts])
+    history = HistoricalRecords(
+        m2m_fields=[funding_sources, partner_countries, themes, contacts],
+        excluded_fields=["search_vector"],
+    )
 
     class Meta:
         verbose_name = "projekt"
         verbose_name_plural = "projekt"
         ordering = ["-start_date", "title"]
         constraints = [*period_constraints("project"), *money_constraints()]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        refresh_search_vector(self)
 
     def __str__(self):
         return f"{self.title} ({self.acronym})" if self.acronym else self.title
