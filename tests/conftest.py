@@ -7,6 +7,12 @@ from portal.initial_data import load_initial_data
 def test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Pages are rendered for each request unless a test turns the page cache on
+    # (tests/production/test_page_cache.py); query counts must count the real work.
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    from django.core.cache import cache
+
+    cache.clear()  # a rolled-back test leaves no cached page or version behind
 
 
 @pytest.fixture(scope="session")

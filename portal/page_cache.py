@@ -1,0 +1,89 @@
+"""Public pages from the cache, made anew as soon as content changes.
+
+Every public page is the same for everyone (no login, no cookies, Swedish only), so a whole
+response can be kept under its full path. The keys carry a content version; any save,
+delete or many-to-many change of the portal's models moves the version on, so the next
+request renders the page again. Nothing has to know which pages a change touches.
+
+The cache is Redis when REDIS_URL is set (shared by every app server) and local memory
+otherwise. When the cache does not answer, pages are served from the database: a cache
+fault is logged, never shown.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "public-pages:version"
+NOT_CACHED_PREFIXES = ("/admin/", "/halsa/", "/static/", "/media/")
+
+
+def content_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = str(time.time_ns())
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY) or version
+    return version
+
+
+def content_changed(**kwargs) -> None:
+    """Signal receiver: the next request of any public page renders it anew."""
+    try:
+        cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+    except Exception:
+        logger.exception("The page cache could not be told that content changed.")
+
+
+def page_key(request, version: str) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"public-pages:{version}:{request.method}:{path}"
+
+
+def cacheable_request(request) -> bool:
+    return request.method in ("GET", "HEAD") and not request.path.startswith(NOT_CACHED_PREFIXES)
+
+
+def cacheable_response(response) -> bool:
+    control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not response.streaming
+        and "private" not in control
+        and "no-store" not in control
+    )
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PUBLIC_PAGE_CACHE_SECONDS or not cacheable_request(request):
+            return self.get_response(request)
+        try:
+            key = page_key(request, content_version())
+            cached = cache.get(key)
+        except Exception:
+            logger.exception("The page cache does not answer; serving from the database.")
+            return self.get_response(request)
+        if cached is not None:
+            return cached
+        response = self.get_response(request)
+        if cacheable_response(response):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            # Browsers and proxies may keep it briefly; the server's copy is always current.
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+            try:
+                cache.set(key, response, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.exception("The page cache could not store %s.", request.path)
+        return response
