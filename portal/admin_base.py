@@ -24,18 +24,19 @@ class ScopedQuerysetMixin:
             return None
         return visible(model._default_manager.all(), request.user)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def _with_scoped_choices(self, db_field, request, kwargs: dict) -> dict:
         if "queryset" not in kwargs:
             choices = self.scoped_choices(db_field, request)
             if choices is not None:
                 kwargs["queryset"] = choices
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._with_scoped_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs:
-            choices = self.scoped_choices(db_field, request)
-            if choices is not None:
-                kwargs["queryset"] = choices
+        kwargs = self._with_scoped_choices(db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

@@ -2,6 +2,8 @@
 
 import itertools
 
+from django.urls import reverse
+
 from contacts.models import Organisation
 from networks.models import Membership, Network
 from partnerships.models import Partnership
@@ -9,6 +11,11 @@ from portal.models import Country, Municipality
 from projects.models import Project
 
 _counter = itertools.count(1)
+
+
+def admin_url(model, view: str, *args) -> str:
+    """The admin's URL for a model's view: changelist, add, change, delete, history."""
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
 def unique(prefix: str) -> str:

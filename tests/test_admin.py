@@ -5,14 +5,11 @@ from django.contrib import admin
 from django.urls import reverse
 
 from projects.models import Project
+from tests.factories import admin_url
 
 pytestmark = pytest.mark.django_db
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
 def test_every_model_of_the_portal_is_registered():

@@ -13,13 +13,9 @@ from partnerships.models import Partnership
 from portal.models import Municipality, Theme
 from projects.models import Project
 from tests.admin.formdata import change_form_data
-from tests.factories import make_project, municipality
+from tests.factories import admin_url, make_project, municipality
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ import io
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from openpyxl.utils.escape import unescape
 
 from contacts.models import Organisation, Person
 from networks.models import Membership, MembershipRole
 from partnerships.models import Partnership, PartnershipParty
 from projects.models import Project, ProjectParticipant
+from tests.factories import admin_url
 
 FORMAT_INDEX = {"xlsx": "0", "csv": "1", "ods": "2"}
 
@@ -28,10 +28,6 @@ WATCHED_MODELS = [
     Person,
     Organisation,
 ]
-
-
-def admin_url(model, view: str) -> str:
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}")
 
 
 def export_form_data(model_admin_resource, file_format: str) -> dict:

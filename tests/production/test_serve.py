@@ -2,10 +2,9 @@
 
 import os
 import runpy
-import secrets
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.production.processes import manage, production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,28 +22,13 @@ def test_gunicorn_config(monkeypatch):
 
 
 def test_production_serves_hashed_compressed_static_files():
-    env = {
-        **os.environ,
-        "PRODUCTION": "1",
-        "HTTPS": "0",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-    }
+    env = production_env(HTTPS="0")
     code = (
         "from django.conf import settings; "
         "print(settings.STORAGES['staticfiles']['BACKEND'], settings.WHITENOISE_USE_FINDERS, "
         "settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE)"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = manage("shell", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == [
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
