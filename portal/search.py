@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -43,10 +44,13 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 CONFIG = "swedish"
-#: pg_trgm word similarity a name needs to count as a misspelling of the query.
-TRIGRAM_THRESHOLD = 0.6
+# A name counts as a misspelling of the query when their pg_trgm word similarity is above
+# pg_trgm.word_similarity_threshold (PostgreSQL's default, 0.6): the `%>` operator's threshold.
 #: Shorter queries are too noisy for trigram matching ("a" is 0.5 similar to "Ale").
 TRIGRAM_MIN_LENGTH = 4
+#: An IMMUTABLE wrapper of unaccent() (created by a migration; unaccent() itself is only STABLE),
+#: so that names can be indexed unaccented for the misspelling matches.
+UNACCENT_FUNCTION = "portal_unaccent"
 #: What PostgreSQL puts around matched words; replaced with <mark> after escaping.
 START, STOP = "\x01", "\x02"
 #: How close (difflib ratio) a name must be to count as misspelt without PostgreSQL.
@@ -221,15 +225,24 @@ class Searchable:
 
 
 def _unaccent(expression):
-    return Func(expression, function="unaccent", output_field=TextField())
+    return Func(expression, function=UNACCENT_FUNCTION, output_field=TextField())
 
 
 def _substring_q(queryset, spec: Searchable, query: str) -> Q:
+    """Rows with `query` inside one of the spec's fields. Only the model's own columns are
+    compared in the main query (each has a trigram index on PostgreSQL, so the whole condition
+    becomes one bitmap scan); a path into another table is looked up first, as a list of keys."""
+    model = queryset.model
     condition = Q()
     for path in (*spec.title_fields, *spec.other_fields):
         if path in spec.many_fields:
-            ids = queryset.model._base_manager.filter(**{f"{path}__icontains": query})
-            condition |= Q(pk__in=ids.values("pk"))
+            ids = model._base_manager.filter(**{f"{path}__icontains": query})
+            condition |= Q(pk__in=list(ids.values_list("pk", flat=True).distinct()))
+        elif "__" in path:
+            name, rest = path.split("__", 1)
+            related = model._meta.get_field(name).related_model._base_manager
+            ids = related.filter(**{f"{rest}__icontains": query}).values_list("pk", flat=True)
+            condition |= Q(**{f"{name}__in": list(ids)})
         else:
             condition |= Q(**{f"{path}__icontains": query})
     return condition
@@ -242,16 +255,40 @@ def _title_q(spec: Searchable, query: str) -> Q:
     return condition
 
 
+def _misspelt_q(spec: Searchable, query: str) -> Q:
+    """Names that a misspelt `query` is close to: pg_trgm's `%>` (word similarity above
+    pg_trgm.word_similarity_threshold, 0.6 by default), unaccented on both sides, which the
+    trigram indexes on portal_unaccent(name) answer."""
+    condition = Q()
+    if len(query) >= TRIGRAM_MIN_LENGTH:
+        for name in spec.name_fields:
+            condition |= Q(TrigramWordSimilar(_unaccent(F(name)), _unaccent(Value(query))))
+    return condition
+
+
 def _postgresql_search(queryset, spec: Searchable, query: str, limit: int, order: str) -> list:
     search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
+    misspelt = _misspelt_q(spec, query)
+    matched = Q(search_vector=search_query) | _substring_q(queryset, spec, query)
     if len(query) >= TRIGRAM_MIN_LENGTH:
         similarities = [
             TrigramWordSimilarity(_unaccent(Value(query)), _unaccent(F(name)))
             for name in spec.name_fields
         ]
-        similarity = similarities[0] if len(similarities) == 1 else Greatest(*similarities)
+        # Only for rows that nothing but a misspelling found: CASE is evaluated lazily, and
+        # word similarity over every hit of a common word would cost more than the search.
+        closeness = Case(
+            When(_title_q(spec, query), then=Value(1.0)),
+            When(matched, then=Value(0.0)),
+            default=similarities[0] if len(similarities) == 1 else Greatest(*similarities),
+            output_field=FloatField(),
+        )
     else:
-        similarity = Value(0.0, output_field=FloatField())
+        closeness = Case(
+            When(_title_q(spec, query), then=Value(1.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
     headline = {
         "start_sel": START,
         "stop_sel": STOP,
@@ -262,16 +299,10 @@ def _postgresql_search(queryset, spec: Searchable, query: str, limit: int, order
         output_field=TextField(),
     )
     queryset = (
-        queryset.annotate(
-            similarity=similarity,
-            rank=SearchRank(F("search_vector"), search_query) + F("similarity"),
-        )
-        .filter(
-            Q(search_vector=search_query)
-            | Q(similarity__gt=TRIGRAM_THRESHOLD)
-            | _substring_q(queryset, spec, query)
-        )
+        queryset.filter(matched | misspelt)
         .annotate(
+            rank=SearchRank(F("search_vector"), search_query) + closeness,
+            # PostgreSQL makes these after the sort and limit: for the rows shown only.
             body_headline=SearchHeadline(
                 body,
                 search_query,
@@ -419,6 +450,61 @@ def create_extensions(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+
+
+def create_unaccent_function(apps, schema_editor) -> None:
+    """UNACCENT_FUNCTION: unaccent() with its dictionary named, hence IMMUTABLE and indexable."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE OR REPLACE FUNCTION {UNACCENT_FUNCTION}(text) RETURNS text "
+            "LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT "
+            "AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$"
+        )
+
+
+def drop_unaccent_function(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {UNACCENT_FUNCTION}(text)")
+
+
+def trigram_indexes(label: str, substring=(), misspelt=()) -> list:
+    """Migration operations: on PostgreSQL, trigram GIN indexes on `label`'s columns that the
+    search compares, each on the very expression the query uses so the planner can take it:
+    `UPPER(col::text)` for the substring matches (Django's icontains is UPPER(col::text) LIKE
+    UPPER('%q%')) and `portal_unaccent(col::text)` for the misspelling matches (`%>`).
+    Nothing on other databases."""
+
+    def definitions(model):
+        table = model._meta.db_table
+        for kind, function, columns in (
+            ("up", "upper", substring),
+            ("ua", UNACCENT_FUNCTION, misspelt),
+        ):
+            for name in columns:
+                column = model._meta.get_field(name).column
+                yield (
+                    f"{table}_{column}_{kind}_trgm",
+                    f"gin ({function}({column}::text) gin_trgm_ops)",
+                )
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = apps.get_model(label)
+        for index, expression in definitions(model):
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {schema_editor.quote_name(index)} "
+                f"ON {schema_editor.quote_name(model._meta.db_table)} USING {expression}"
+            )
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for index, _expression in definitions(apps.get_model(label)):
+                schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(index)}")
+
+    from django.db import migrations
+
+    return [migrations.RunPython(forwards, backwards, elidable=True)]
 
 
 def index_and_backfill(label: str, fields) -> list:

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from networks.models import Network
 from partnerships.models import Partnership
@@ -176,3 +177,31 @@ def test_snippets_mark_matches_in_python():
 def test_headline_markers_become_marks_and_the_rest_is_escaped():
     raw = f"<i>x</i> {search.START}ord{search.STOP} & **fet**"
     assert search.marked_snippet(raw) == "&lt;i&gt;x&lt;/i&gt; <mark>ord</mark> &amp; fet"
+
+
+@postgresql_only
+@pytest.mark.parametrize(
+    ("selector", "table", "query"),
+    [
+        (search.search_projects, "projects_project", "klimat"),
+        (search.search_projects, "projects_project", "Trollhatan"),
+        (search.search_partnerships, "partnerships_partnership", "Kisumu"),
+        (search.search_partnerships, "partnerships_partnership", "Vaxjo"),
+    ],
+)
+def test_the_big_tables_are_searched_through_indexes(selector, table, query):
+    """Every condition of the search can be answered by an index (full text, trigram, key):
+    with sequential and whole-index scans priced out, a condition that could not would still
+    force a sequential scan of the table."""
+    with CaptureQueriesContext(connection) as captured:
+        selector(query, limit=10)
+    searches = [q["sql"] for q in captured.captured_queries if f'FROM "{table}"' in q["sql"]]
+    assert searches
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        for sql in searches:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert f"Seq Scan on {table}" not in plan, plan
+            assert f"Bitmap Heap Scan on {table}" in plan, plan

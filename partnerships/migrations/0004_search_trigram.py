@@ -1,0 +1,16 @@
+from django.db import migrations
+
+from portal.search import trigram_indexes
+
+
+class Migration(migrations.Migration):
+    """Trigram indexes for the substring and misspelling matches of the site search."""
+
+    dependencies = [
+        ("portal", "0004_search_trigram"),
+        ("partnerships", "0003_search_vector"),
+    ]
+
+    operations = trigram_indexes(
+        "partnerships.Partnership", substring=("name", "background"), misspelt=("name",)
+    )
