@@ -6,7 +6,8 @@ delete or many-to-many change of the portal's models moves the version on, so th
 request renders the page again. Nothing has to know which pages a change touches.
 
 The cache is Redis when REDIS_URL is set (shared by every app server) and local memory
-otherwise. When the cache does not answer, pages are served from the database: a cache
+otherwise; the version then lives in a folder that all processes of the machine read, so a
+save in one gunicorn worker makes every worker render the page anew. When the cache does not answer, pages are served from the database: a cache
 fault is logged, never shown.
 """
 
@@ -15,7 +16,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -25,18 +26,20 @@ NOT_CACHED_PREFIXES = ("/admin/", "/halsa/", "/static/", "/media/")
 
 
 def content_version() -> str:
-    version = cache.get(VERSION_KEY)
+    """The version of the content, the same in every process (the "versions" cache)."""
+    versions = caches["versions"]
+    version = versions.get(VERSION_KEY)
     if version is None:
         version = str(time.time_ns())
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY) or version
+        versions.add(VERSION_KEY, version, timeout=None)
+        version = versions.get(VERSION_KEY) or version
     return version
 
 
 def content_changed(**kwargs) -> None:
     """Signal receiver: the next request of any public page renders it anew."""
     try:
-        cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+        caches["versions"].set(VERSION_KEY, str(time.time_ns()), timeout=None)
     except Exception:
         logger.exception("The page cache could not be told that content changed.")
 

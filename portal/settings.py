@@ -12,6 +12,12 @@ Environment variables:
     HTTPS          in production, whether the site is reached over HTTPS through the
                    TLS proxy (default: on); `make serve` sets it off for plain http on
                    loopback
+    REDIS_URL      the cache shared by every app server (default: none, see CACHES)
+    CACHE_DIR      without Redis, where the processes of one machine keep the public
+                   pages' content version (default: .cache/versions)
+    PUBLIC_PAGE_CACHE_SECONDS  how long a rendered public page is kept (default: 3600;
+                   0 turns the page cache off)
+    BENCH_BARE_VIEW  "1" adds the empty view /_bench/tom/ for bench/load.py (default: off)
 
 Production (PRODUCTION=1, set by `make serve`):
     * SECRET_KEY must be set (at least 50 characters) and DEBUG must be off, or the
@@ -116,19 +122,34 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# bench/load.py turns on an empty view at /_bench/tom/ (portal/urls.py); never in production.
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW")
+
 # Redis when REDIS_URL is set (shared by all app servers), local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_CACHE = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": REDIS_URL,
+    "KEY_PREFIX": "portal",
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+}
 CACHES = {
     "default": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        REDIS_CACHE
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}
-    )
+    ),
+    # The public pages' content version (portal/page_cache.py) must be one for every process,
+    # or a gunicorn worker would go on serving a page that another worker's save made stale:
+    # Redis, or without it a folder that the processes of this machine share.
+    "versions": (
+        REDIS_CACHE
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR") or BASE_DIR / ".cache" / "versions",
+        }
+    ),
 }
 # Public pages: kept in the cache until content changes (at most this long), and by
 # browsers and proxies for PUBLIC_PAGE_MAX_AGE. 0 turns the page cache off.

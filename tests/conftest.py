@@ -10,9 +10,10 @@ def test_settings(settings, tmp_path):
     # Pages are rendered for each request unless a test turns the page cache on
     # (tests/production/test_page_cache.py); query counts must count the real work.
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()  # a rolled-back test leaves no cached page or version behind
+    for alias in ("default", "versions"):
+        caches[alias].clear()  # a rolled-back test leaves no cached page or version behind
 
 
 @pytest.fixture(scope="session")

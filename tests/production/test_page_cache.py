@@ -11,13 +11,12 @@ from tests.admin.formdata import change_form_data
 
 pytestmark = pytest.mark.django_db
 
-REDIS = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/15",
-        "KEY_PREFIX": "portal-test",
-    }
+REDIS_TEST_DATABASE = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": "redis://127.0.0.1:6379/15",
+    "KEY_PREFIX": "portal-test",
 }
+REDIS = {"default": REDIS_TEST_DATABASE, "versions": REDIS_TEST_DATABASE}
 
 
 @pytest.fixture
@@ -100,15 +99,38 @@ def test_redis_is_used_when_configured(client, settings):
 
 
 def test_the_site_keeps_serving_when_redis_is_down(client, settings, caplog):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens here
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
+    nowhere = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens here
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }
+    settings.CACHES = {"default": nowhere, "versions": nowhere}
     settings.PUBLIC_PAGE_CACHE_SECONDS = 600
     response = municipality_page(client)
     assert response.status_code == 200
     assert "Trollhättans Stad" in response.content.decode()
     assert "serving from the database" in caplog.text
+
+
+def test_without_redis_every_process_sees_a_change_at_once(client, page_cache):
+    """gunicorn's workers keep pages in their own memory; the content version is shared
+    (a folder), so a save in one worker makes a page stale in all of them."""
+    from portal.page_cache import content_version
+    from tests.production.processes import manage, production_env
+
+    def version_in_another_process() -> str:
+        result = manage(
+            "shell",
+            "-c",
+            "from portal.page_cache import content_version; print(content_version())",
+            env=production_env(REDIS_URL="", PRODUCTION="0"),
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()[-1]
+
+    before = content_version()
+    assert version_in_another_process() == before
+    Project.objects.filter(slug="sumba").first().save()
+    after = content_version()
+    assert after != before
+    assert version_in_another_process() == after
