@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate load test lint check browser bench clean
+.PHONY: install run serve migrate load test lint check browser bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,18 @@ test: lint check browser
 # Export of 50 000 projects to XLSX, CSV and ODS beside the raw writers; prints its figures.
 bench: install
 	$(BIN)/python bench/export_projects.py
+
+# Load on `make serve` with the scale data on PostgreSQL (bench/load.py): requests/s,
+# p50/p95 and queries of four pages, cached and uncached. wrk comes from apt when missing.
+bench-load: install
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+		else \
+			echo "ERROR: wrk is missing. Install it as root: apt-get install -y wrk" >&2; exit 1; \
+		fi; \
+	fi
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

@@ -5,7 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from portal.sitemaps import SITEMAPS
-from portal.views import robots_txt
+from portal.views import bare, robots_txt
 from projects.urls import story_urlpatterns
 
 admin.site.site_header = "Internationella samarbeten – redigering"
@@ -22,6 +22,10 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("portal.page_urls")),
 ]
+
+if settings.BENCH_BARE_VIEW:
+    # bench/load.py's ceiling: the cheapest answer through the same server and middleware.
+    urlpatterns.append(path("_bench/tom/", bare, name="bench_bare"))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

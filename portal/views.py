@@ -161,3 +161,9 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def bare(request):
+    """A view that does nothing: the ceiling bench/load.py measures pages against."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
