@@ -16,10 +16,24 @@ from portal.formatting import PeriodStatus
 from portal.models import Municipality
 from projects.models import Project, ProjectParticipant, Story
 
+#: Columns no public page shows: the search vector, and the long description on pages that
+#: list projects by title and summary.
+NOT_LISTED = ("search_vector",)
+NOT_IN_LISTS = ("search_vector", "description", "money_note")
+#: Projects listed in one status group of a municipality page or a partnership on it; the
+#: rest are a link away, in the project list filtered the same way.
+PROJECTS_SHOWN = 10
+
+
+def listed_projects():
+    """Projects as the municipality page lists them: title, period and summary only."""
+    return Project.objects.published().defer(*NOT_IN_LISTS)
+
 
 def project_queryset():
     return (
         Project.objects.published()
+        .defer(*NOT_LISTED)
         .select_related("programme", "photo", "municipality", "partnership")
         .prefetch_related(
             Prefetch(
@@ -37,6 +51,7 @@ def project_queryset():
 def partnership_queryset():
     return (
         Partnership.objects.published()
+        .defer(*NOT_LISTED)
         .select_related("municipality", "coordinated_by", "photo", "replaced_by")
         .prefetch_related(
             Prefetch(
@@ -48,10 +63,7 @@ def partnership_queryset():
             "funding_sources",
             "exchange_programmes__organiser",
             Prefetch("replaces", queryset=Partnership.objects.published().order_by("name")),
-            Prefetch(
-                "projects",
-                queryset=Project.objects.published().order_by("-start_date", "title"),
-            ),
+            Prefetch("projects", queryset=listed_projects().order_by("-start_date", "title")),
         )
     )
 
@@ -85,6 +97,14 @@ def published_municipalities():
     )
 
 
+STATUS_OF_GROUP = {
+    "ongoing": PeriodStatus.ONGOING,
+    "planned": PeriodStatus.PLANNED,
+    "finished": PeriodStatus.FINISHED,
+    "unknown": None,
+}
+
+
 def split_by_status(projects) -> dict[str, list]:
     groups = {"ongoing": [], "planned": [], "finished": [], "unknown": []}
     names = {
@@ -112,7 +132,9 @@ class MunicipalityPage:
     contacts: list = field(default_factory=list)
 
     @property
-    def project_sections(self) -> list[tuple[str, list]]:
+    def project_sections(self) -> list[dict]:
+        """Each status group: its heading, the first PROJECTS_SHOWN projects, how many there
+        are, and the status that filters the project list to all of them."""
         headings = [
             ("ongoing", "Pågående projekt"),
             ("planned", "Planerade projekt"),
@@ -120,14 +142,30 @@ class MunicipalityPage:
             ("unknown", "Projekt utan känd period"),
         ]
         return [
-            (heading, self.projects[key]) for key, heading in headings if self.projects.get(key)
+            {
+                "heading": heading,
+                "projects": self.projects[key][:PROJECTS_SHOWN],
+                "count": len(self.projects[key]),
+                "status": STATUS_OF_GROUP[key] or "",
+            }
+            for key, heading in headings
+            if self.projects.get(key)
         ]
 
 
 def municipality_page(municipality: Municipality) -> MunicipalityPage:
     page = MunicipalityPage(municipality=municipality)
     for partnership in partnership_queryset().filter(municipality=municipality):
-        partnership.projects_by_status = split_by_status(partnership.projects.all())
+        groups = split_by_status(partnership.projects.all())
+        # The partnership's own page lists them all.
+        partnership.project_count = sum(len(group) for group in groups.values())
+        partnership.projects_by_status = {
+            key: group[:PROJECTS_SHOWN] for key, group in groups.items()
+        }
+        partnership.projects_shown = sum(
+            len(group) for group in partnership.projects_by_status.values()
+        )
+        partnership.projects_not_shown = partnership.project_count - partnership.projects_shown
         live = partnership.is_live
         if partnership.kind == CooperationKind.MUNICIPAL_PARTNERSHIP:
             page.municipal_partnerships.append(partnership)
@@ -137,7 +175,7 @@ def municipality_page(municipality: Municipality) -> MunicipalityPage:
             (page.other_cooperation if live else page.former_other_cooperation).append(partnership)
     page.municipal_partnerships.sort(key=lambda p: (not p.is_live, p.name))
     page.projects = split_by_status(
-        project_queryset().filter(municipality=municipality, partnership=None)
+        listed_projects().filter(municipality=municipality, partnership=None)
     )
     page.memberships = list(
         Membership.objects.filter(municipality=municipality, network__is_published=True)

@@ -111,3 +111,46 @@ def test_municipality_page_has_json_ld_and_canonical(client):
     assert '"@type": "GovernmentOrganization"' in html
     assert '<link rel="canonical" href="http://testserver/kommuner/vaxjo/">' in html
     assert '<meta property="og:title" content="Internationellt samarbete i Växjö kommun">' in html
+
+
+def test_a_long_project_list_shows_ten_and_links_to_the_rest(client):
+    """A municipality with many projects: each status group and each partnership shows ten,
+    says how many there are, and links to all of them."""
+    import datetime
+
+    from partnerships.models import Partnership
+    from portal.selectors import PROJECTS_SHOWN
+    from tests.factories import make_project
+
+    vushtrri = Partnership.objects.get(slug="vaxjo-vushtrri")
+    for number in range(25):
+        for partnership in (None, vushtrri):
+            make_project(
+                title=f"Mängdprojekt {number:02d} {'i samarbetet' if partnership else 'eget'}",
+                slug=f"mangd-{number}-{'p' if partnership else 'e'}",
+                partnership=partnership,
+                start_date=datetime.date(2001, 1, 1),
+                start_precision="year",
+                end_date=datetime.date(2002, 1, 1),
+                end_precision="year",
+                is_published=True,
+            ).save()
+    html = client.get("/kommuner/vaxjo/").content.decode()
+    projects = section(html, "projekt")
+    finished = projects[projects.index("<h3>Avslutade projekt</h3>") :]
+    finished = finished[: finished.index("</ul>")]
+    assert finished.count('<li class="card">') == PROJECTS_SHOWN
+    assert "Här visas 10 av 30. Se alla avslutade projekt i Växjö" in strip_tags(projects)
+    assert '/projekt/?municipality=vaxjo&amp;status=avslutat"' in projects
+    article = html[html.index(f'id="p-{vushtrri.slug}"') :]
+    article = article[: article.index("</article>")]
+    total = vushtrri.projects.count()
+    assert total > 25
+    assert f"Här visas {PROJECTS_SHOWN} av {total} projekt." in strip_tags(article)
+    assert f'href="/samarbeten/{vushtrri.slug}/">Se alla projekt i samarbetet</a>' in html
+
+    # The links lead to all of them.
+    listed = client.get("/projekt/", {"municipality": "vaxjo", "status": "avslutat"})
+    assert listed.status_code == 200
+    assert listed.context["paginator"].count >= 50
+    assert client.get(f"/samarbeten/{vushtrri.slug}/").content.decode().count("Mängdprojekt") == 25
