@@ -1,10 +1,11 @@
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from contacts.models import Organisation, Person
+from contacts.models import Organisation, OrganisationName, Person
+from partnerships.models import Partnership, PartnershipParty
 from portal import search as site_search
 from portal.filters import MAX_QUERY_LENGTH
 from portal.models import Concept, ConceptCategory, Municipality
@@ -13,12 +14,15 @@ from portal.selectors import (
     partnership_queryset,
     project_queryset,
     published_municipalities,
-    story_queryset,
 )
 from portal.structured_data import municipality_data
+from projects.models import Project, ProjectParticipant, Story
 
 RECENT_COUNT = 6
 SEARCH_LIMIT = 25
+#: Organisations or people whose names match, of which the public ones are shown (a query like
+#: "kommun" matches thousands of organisations; the first SEARCH_LIMIT public ones are enough).
+MAX_NAME_MATCHES = 1000
 
 
 def home(request):
@@ -84,23 +88,49 @@ def accessibility(request):
 
 
 def public_people():
-    """People shown on a published page: a municipality's, a partnership's or a project's."""
+    """People shown on a published page: a municipality's, a partnership's or a project's.
+    EXISTS, not joins: no duplicates to remove, and a plan made in a fraction of the time."""
     return Person.objects.filter(
-        Q(municipalities__is_published=True)
-        | Q(partnerships__is_published=True, partnerships__municipality__is_published=True)
-        | Q(projects__is_published=True, projects__municipality__is_published=True)
-    ).distinct()
+        Exists(
+            Municipality.contacts.through.objects.filter(
+                person=OuterRef("pk"), municipality__is_published=True
+            )
+        )
+        | Exists(
+            Partnership.contacts.through.objects.filter(
+                person=OuterRef("pk"),
+                partnership__is_published=True,
+                partnership__municipality__is_published=True,
+            )
+        )
+        | Exists(
+            Project.contacts.through.objects.filter(
+                person=OuterRef("pk"),
+                project__is_published=True,
+                project__municipality__is_published=True,
+            )
+        )
+    )
 
 
 def public_organisations():
     """Organisations that take part in something published."""
     return Organisation.objects.filter(
-        Q(partnerships__is_published=True, partnerships__municipality__is_published=True)
-        | Q(
-            project_participations__project__is_published=True,
-            project_participations__project__municipality__is_published=True,
+        Exists(
+            PartnershipParty.objects.filter(
+                organisation=OuterRef("pk"),
+                partnership__is_published=True,
+                partnership__municipality__is_published=True,
+            )
         )
-    ).distinct()
+        | Exists(
+            ProjectParticipant.objects.filter(
+                organisation=OuterRef("pk"),
+                project__is_published=True,
+                project__municipality__is_published=True,
+            )
+        )
+    )
 
 
 def search(request):
@@ -110,21 +140,29 @@ def search(request):
     groups = []
     if query:
         # Full-text with ranking and snippets on PostgreSQL, substrings on SQLite: portal/search.py
-        organisations = (
-            public_organisations()
-            .filter(
-                Q(name__icontains=query)
-                | Q(short_name__icontains=query)
-                | Q(other_names__name__icontains=query)
+        # Names first (trigram indexes), then which of those are public: asked the other way
+        # round, PostgreSQL lists every organisation taking part in any published project.
+        named = Organisation.objects.filter(
+            Q(name__icontains=query)
+            | Q(short_name__icontains=query)
+            | Q(
+                pk__in=OrganisationName.objects.filter(name__icontains=query).values("organisation")
             )
-            .select_related("country")
         )
-        people = (
-            public_people()
-            .filter(Q(name__icontains=query) | Q(title__icontains=query))
-            .select_related("organisation")
+        organisations = public_organisations().filter(
+            pk__in=list(named.values_list("pk", flat=True)[:MAX_NAME_MATCHES])
         )
-        stories = story_queryset().filter(Q(title__icontains=query) | Q(teaser__icontains=query))
+        named = Person.objects.filter(Q(name__icontains=query) | Q(title__icontains=query))
+        people = public_people().filter(
+            pk__in=list(named.values_list("pk", flat=True)[:MAX_NAME_MATCHES])
+        )
+        organisations = organisations.select_related("country")
+        people = people.select_related("organisation")
+        stories = (
+            Story.objects.published()
+            .select_related("municipality")
+            .filter(Q(title__icontains=query) | Q(teaser__icontains=query))
+        )
         groups = [
             ("Kommuner", "municipalities", site_search.search_municipalities(query, SEARCH_LIMIT)),
             ("Samarbeten", "partnerships", site_search.search_partnerships(query, SEARCH_LIMIT)),

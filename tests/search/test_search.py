@@ -205,3 +205,14 @@ def test_the_big_tables_are_searched_through_indexes(selector, table, query):
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert f"Seq Scan on {table}" not in plan, plan
             assert f"Bitmap Heap Scan on {table}" in plan, plan
+
+
+@postgresql_only
+def test_refreshing_writes_only_the_vectors_that_change():
+    """A reload of the seeds must not rewrite every row (dead rows make search slow)."""
+    assert search.refresh_search_vectors(Project.objects.all()) == 0
+    Project.objects.filter(acronym="SUMBA").update(summary="Om kvantdatorer i kommunerna.")
+    assert search.refresh_search_vectors(Project.objects.all()) == 1
+    assert Project.objects.filter(
+        acronym="SUMBA", search_vector=SearchQuery("kvantdatorerna", config="swedish")
+    ).exists()
