@@ -249,7 +249,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--duration", type=float, default=10, help="seconds a page (max 60)")
-    parser.add_argument("--warmup", type=float, default=2, help="seconds before each page")
+    parser.add_argument("--warmup", type=float, default=5, help="seconds before each page")
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()

@@ -22,7 +22,8 @@ from django.utils.cache import patch_cache_control
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-pages:version"
-NOT_CACHED_PREFIXES = ("/admin/", "/halsa/", "/static/", "/media/")
+# /_bench/ is bench/load.py's bare view: the ceiling is what Django costs without a cache.
+NOT_CACHED_PREFIXES = ("/admin/", "/halsa/", "/static/", "/media/", "/_bench/")
 
 
 def content_version() -> str:
