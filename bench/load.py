@@ -85,9 +85,12 @@ def prepare_database(url: str, env: dict) -> None:
         env=env,
         capture=True,
     )
-    if int(count.split()[-1]) < SCALE_PROJECTS:
+    found = int(count.split()[-1])
+    if found < SCALE_PROJECTS:
+        if found:
+            manage("generate_scale_data", "--clear", env=env)  # an earlier, smaller run
         print("Generating the scale data (about a minute).")
-        manage("generate_scale_data", "--clear", env=env)
+        manage("generate_scale_data", env=env)
 
 
 def wait_until_up(base: str, timeout: float = 300) -> None:
