@@ -20,9 +20,6 @@ from projects.models import Project, ProjectParticipant, Story
 
 RECENT_COUNT = 6
 SEARCH_LIMIT = 25
-#: Organisations or people whose names match, of which the public ones are shown (a query like
-#: "kommun" matches thousands of organisations; the first SEARCH_LIMIT public ones are enough).
-MAX_NAME_MATCHES = 1000
 
 
 def home(request):
@@ -133,6 +130,24 @@ def public_organisations():
     )
 
 
+def first_public(named, public, limit: int, batch: int = 100) -> list:
+    """The first `limit` rows by name of `named` that are also in `public`.
+
+    Names are matched first (trigram indexes), then publication is checked for a batch of
+    them at a time: asked in one query, PostgreSQL first lists everyone who is attached to
+    anything published (400 ms for "kommun" among 20 000 people)."""
+    found = []
+    names = named.order_by("name", "pk").values_list("pk", flat=True)
+    start = 0
+    while len(found) < limit:
+        keys = list(names[start : start + batch])
+        if not keys:
+            break
+        found += public.filter(pk__in=keys).order_by("name", "pk")[: limit - len(found)]
+        start += batch
+    return found
+
+
 def search(request):
     query = request.GET.get("q", "").strip()
     too_long = len(query) > MAX_QUERY_LENGTH
@@ -140,24 +155,20 @@ def search(request):
     groups = []
     if query:
         # Full-text with ranking and snippets on PostgreSQL, substrings on SQLite: portal/search.py
-        # Names first (trigram indexes), then which of those are public: asked the other way
-        # round, PostgreSQL lists every organisation taking part in any published project.
-        named = Organisation.objects.filter(
+        named_organisations = Organisation.objects.filter(
             Q(name__icontains=query)
             | Q(short_name__icontains=query)
             | Q(
                 pk__in=OrganisationName.objects.filter(name__icontains=query).values("organisation")
             )
         )
-        organisations = public_organisations().filter(
-            pk__in=list(named.values_list("pk", flat=True)[:MAX_NAME_MATCHES])
+        organisations = first_public(
+            named_organisations, public_organisations().select_related("country"), SEARCH_LIMIT
         )
-        named = Person.objects.filter(Q(name__icontains=query) | Q(title__icontains=query))
-        people = public_people().filter(
-            pk__in=list(named.values_list("pk", flat=True)[:MAX_NAME_MATCHES])
+        named_people = Person.objects.filter(Q(name__icontains=query) | Q(title__icontains=query))
+        people = first_public(
+            named_people, public_people().select_related("organisation"), SEARCH_LIMIT
         )
-        organisations = organisations.select_related("country")
-        people = people.select_related("organisation")
         stories = (
             Story.objects.published()
             .select_related("municipality")
@@ -171,9 +182,9 @@ def search(request):
             (
                 "Organisationer",
                 "organisations",
-                list(organisations.order_by("name")[:SEARCH_LIMIT]),
+                organisations,
             ),
-            ("Personer", "people", list(people.order_by("name")[:SEARCH_LIMIT])),
+            ("Personer", "people", people),
             ("Berättelser", "stories", list(stories.order_by("title")[:SEARCH_LIMIT])),
         ]
     return render(

@@ -216,3 +216,19 @@ def test_refreshing_writes_only_the_vectors_that_change():
     assert Project.objects.filter(
         acronym="SUMBA", search_vector=SearchQuery("kvantdatorerna", config="swedish")
     ).exists()
+
+
+def test_public_people_are_found_behind_many_private_namesakes(client):
+    """Names are matched first and publication checked a batch at a time: a public person
+    after a batch of people who are on no published page is still found."""
+    from contacts.models import Person
+    from portal.views import first_public, public_people
+
+    for number in range(5):
+        Person.objects.create(name=f"Zeta Testsson {number}", slug=f"zeta-{number}")
+    public = Person.objects.create(name="Zeta Testsson 9", slug="zeta-9")
+    Municipality.objects.get(slug="vaxjo").contacts.add(public)
+
+    named = Person.objects.filter(name__icontains="Zeta Testsson")
+    assert first_public(named, public_people(), limit=25, batch=2) == [public]
+    assert [person.pk for person in hits(client, "Zeta Testsson", "people")] == [public.pk]
