@@ -162,8 +162,9 @@ def municipality_page(municipality: Municipality) -> MunicipalityPage:
         partnership.projects_by_status = {
             key: group[:PROJECTS_SHOWN] for key, group in groups.items()
         }
+        # What partnership_projects.html lists (it has no group for unknown periods).
         partnership.projects_shown = sum(
-            len(group) for group in partnership.projects_by_status.values()
+            len(partnership.projects_by_status[key]) for key in ("ongoing", "planned", "finished")
         )
         partnership.projects_not_shown = partnership.project_count - partnership.projects_shown
         live = partnership.is_live
