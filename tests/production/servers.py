@@ -6,7 +6,6 @@ import glob
 import http.client
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -126,22 +125,33 @@ class RedisServer:
 
     def stop(self) -> None:
         if self.process:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+            stop_process(self.process)
             self.process = None
 
 
+def stop_process(process: subprocess.Popen, timeout: float = 30) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class Portal:
-    """gunicorn with portal/gunicorn.conf.py and the production settings on a free port."""
+    """gunicorn with portal/gunicorn.conf.py and the production settings on a free port,
+    with as many workers as `make serve` starts here (2 × cores + 1), all up before use."""
 
     def __init__(self, log: Path, **environment: str):
         self.port = free_port()
         self.log = log
+        self.worker_count = 2 * len(os.sched_getaffinity(0)) + 1
         self.env = production_env(
             HTTPS="0",
             ALLOWED_HOSTS="127.0.0.1",
             HOST="127.0.0.1",
             PORT=str(self.port),
+            WEB_CONCURRENCY=str(self.worker_count),
             **environment,
         )
         self.process = None
@@ -164,11 +174,15 @@ class Portal:
                 stderr=subprocess.STDOUT,
             )
         wait_for(lambda: self.get("/halsa/")[0] in (200, 503), 60, "gunicorn did not start.")
+        wait_for(
+            lambda: len(self.workers()) == self.worker_count,
+            60,
+            "gunicorn's workers did not start.",
+        )
 
     def stop(self) -> None:
         if self.process:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=30)
+            stop_process(self.process)
             self.process = None
 
     def get(self, path: str) -> tuple[int, bytes]:

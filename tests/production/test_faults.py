@@ -58,26 +58,30 @@ def database():
     # cluster runs as the postgres user.
     folder = Path(tempfile.mkdtemp(prefix="portal-faults-"))
     cluster = PostgreSQLCluster(folder)
-    cluster.create()
-    env = production_env(DATABASE_URL=cluster.url, HTTPS="0")
-    for command in (
-        ["migrate", "--noinput"],
-        ["load_initial_data"],
-        ["collectstatic", "--noinput"],
-    ):
-        result = manage(*command, env=env)
-        assert result.returncode == 0, result.stderr
-    yield cluster
-    cluster.stop()
-    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        cluster.create()
+        env = production_env(DATABASE_URL=cluster.url, HTTPS="0")
+        for command in (
+            ["migrate", "--noinput"],
+            ["load_initial_data"],
+            ["collectstatic", "--noinput"],
+        ):
+            result = manage(*command, env=env)
+            assert result.returncode == 0, result.stderr
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
 def redis():
     server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
@@ -88,18 +92,20 @@ def serve(database, redis, tmp_path):
         environment.setdefault("DATABASE_URL", database.url)
         environment.setdefault("REDIS_URL", redis.url)
         portal = Portal(tmp_path / "gunicorn.log", **environment)
+        servers.append(portal)  # stopped below even if it never answers
         portal.start()
-        servers.append(portal)
         return portal
 
-    yield start
-    for portal in servers:
-        portal.stop()
+    try:
+        yield start
+    finally:
+        for portal in servers:
+            portal.stop()
 
 
 def clients_for(portal: Portal) -> int:
     """Full concurrency: two requests for every worker, so none is ever idle."""
-    return 2 * len(portal.workers())
+    return 2 * portal.worker_count
 
 
 def test_full_load_gives_no_errors_and_the_workers_memory_stays_flat(serve):
