@@ -1,6 +1,6 @@
 """Whether the site can serve: the health check and the Swedish 503 page.
 
-`/halsa/` asks the database (SELECT 1) and the cache (set and get a key) and answers 200 with
+`/halsa/` asks the database (SELECT 1) and the caches (set and get a key) and answers 200 with
 {"databas": "ok", "cache": "ok"}, or 503 naming the part that failed. It is never cached.
 
 DatabaseUnavailableMiddleware turns a database that cannot be reached (OperationalError,
@@ -13,7 +13,7 @@ after the view) still ends on the 500 page.
 import logging
 import uuid
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
@@ -38,12 +38,18 @@ def database_ok() -> bool:
 
 
 def cache_ok() -> bool:
+    """The page cache and the shared content version (Redis, or the folder CACHE_DIR, which
+    must be writable) both keep what they are given."""
     key = "halsa:" + uuid.uuid4().hex
     try:
-        cache.set(key, OK, timeout=10)
-        answer = cache.get(key)
-        cache.delete(key)
-        return answer == OK
+        for alias in ("default", "versions"):
+            store = caches[alias]
+            store.set(key, OK, timeout=10)
+            answer = store.get(key)
+            store.delete(key)
+            if answer != OK:
+                return False
+        return True
     except Exception:
         logger.exception("Health check: the cache does not answer.")
         return False

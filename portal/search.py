@@ -482,10 +482,18 @@ def create_extensions(apps, schema_editor) -> None:
 def create_unaccent_function(apps, schema_editor) -> None:
     """UNACCENT_FUNCTION: unaccent() with its dictionary named, hence IMMUTABLE and indexable."""
     if schema_editor.connection.vendor == "postgresql":
+        # The extension's own schema (public unless the database put it elsewhere), named in
+        # full so the function does not depend on the search path.
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT extnamespace::regnamespace::text FROM pg_extension "
+                "WHERE extname = 'unaccent'"
+            )
+            schema = cursor.fetchone()[0]
         schema_editor.execute(
             f"CREATE OR REPLACE FUNCTION {UNACCENT_FUNCTION}(text) RETURNS text "
             "LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT "
-            "AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$"
+            f"AS $$ SELECT {schema}.unaccent('{schema}.unaccent'::regdictionary, $1) $$"
         )
 
 

@@ -40,11 +40,15 @@ def test_health_503_when_database_fails(client, monkeypatch):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_health_503_when_cache_fails(client, monkeypatch):
+@pytest.mark.parametrize("alias", ["default", "versions"])
+def test_health_503_when_cache_fails(client, monkeypatch, alias):
+    """The page cache, or the shared content version (a folder that may not be writable)."""
+    from django.core.cache import caches
+
     def broken_set(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(health.cache, "set", broken_set)
+    monkeypatch.setattr(caches[alias], "set", broken_set)
     response = client.get("/halsa/")
     assert response.status_code == 503
     assert response.json() == {"databas": "ok", "cache": "fel"}
