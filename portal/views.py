@@ -130,22 +130,18 @@ def public_organisations():
     )
 
 
-def first_public(named, public, limit: int, batch: int = 100) -> list:
-    """The first `limit` rows by name of `named` that are also in `public`.
+#: How many name matches are checked for publication (by name order). A query matching more
+#: names ("kommun" among organisations) shows the public ones among the first so many.
+MAX_NAME_MATCHES = 1000
 
-    Names are matched first (trigram indexes), then publication is checked for a batch of
-    them at a time: asked in one query, PostgreSQL first lists everyone who is attached to
-    anything published (400 ms for "kommun" among 20 000 people)."""
-    found = []
-    names = named.order_by("name", "pk").values_list("pk", flat=True)
-    start = 0
-    while len(found) < limit:
-        keys = list(names[start : start + batch])
-        if not keys:
-            break
-        found += public.filter(pk__in=keys).order_by("name", "pk")[: limit - len(found)]
-        start += batch
-    return found
+
+def first_public(named, public, limit: int) -> list:
+    """The first `limit` rows by name of `named` that are also in `public`, in two queries
+    whatever the data: the names first (trigram indexes), then which of the first
+    MAX_NAME_MATCHES are public. Asked in one query, PostgreSQL would first list everyone
+    attached to anything published (400 ms for "kommun" among 20 000 people)."""
+    keys = list(named.order_by("name", "pk").values_list("pk", flat=True)[:MAX_NAME_MATCHES])
+    return list(public.filter(pk__in=keys).order_by("name", "pk")[:limit])
 
 
 def search(request):
