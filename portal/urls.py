@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from portal.feeds import MunicipalityProjectFeed, ProjectFeed
 from portal.sitemaps import SITEMAPS
 from portal.views import bare, robots_txt
 from projects.urls import story_urlpatterns
@@ -12,6 +13,11 @@ admin.site.site_header = "Internationella samarbeten – redigering"
 admin.site.site_title = "Internationella samarbeten"
 admin.site.index_title = "Innehåll"
 
+feed_urlpatterns = [
+    path("projekt/", ProjectFeed(), name="projects"),
+    path("kommuner/<slug:slug>/projekt/", MunicipalityProjectFeed(), name="municipality_projects"),
+]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("samarbeten/", include("partnerships.urls")),
@@ -19,6 +25,7 @@ urlpatterns = [
     path("natverk/", include("networks.urls")),
     path("berattelser/", include(story_urlpatterns)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("flode/", include((feed_urlpatterns, "feeds"))),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("portal.page_urls")),
 ]

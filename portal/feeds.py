@@ -1,0 +1,95 @@
+"""Atom feeds of new and changed projects: all of Sweden, and one for each municipality.
+
+/flode/projekt/ and /flode/kommuner/<slug>/projekt/ list the FEED_SIZE published projects
+changed last, newest first; each entry says when the project was added (`published`) and
+last changed (`updated`). Feed readers poll them; the page cache keeps them like any page.
+Text goes out as plain text (the syndication framework escapes it), never as HTML.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from portal.models import Municipality
+from projects.models import Project
+
+FEED_SIZE = 50
+
+
+class SwedishAtomFeed(Atom1Feed):
+    def root_attributes(self):
+        attributes = super().root_attributes()
+        attributes["xml:lang"] = "sv"
+        return attributes
+
+
+class ProjectFeed(Feed):
+    feed_type = SwedishAtomFeed
+    title = "Nya och ändrade projekt – Internationella samarbeten"
+    subtitle = "Svenska kommuners och regioners internationella projekt, senast ändrade först."
+    author_name = "Internationella samarbeten"
+
+    def link(self):
+        return reverse("projects:list")
+
+    def feed_url(self):
+        return reverse("feeds:projects")
+
+    def items(self):
+        return self.projects()[:FEED_SIZE]
+
+    def projects(self):
+        return (
+            Project.objects.published()
+            .select_related("municipality")
+            .defer("search_vector", "description")
+            .order_by("-updated_at", "-pk")
+        )
+
+    def item_title(self, project):
+        name = project.title
+        if project.acronym and project.acronym != project.title:
+            name = f"{project.acronym}: {project.title}"
+        return f"{name} ({project.municipality.public_name})"
+
+    def item_description(self, project):
+        return project.summary
+
+    def item_link(self, project):
+        return reverse("projects:detail", args=[project.slug])
+
+    def item_guid(self, project):
+        # Stable whatever the slug becomes: the row's key under the site's own address.
+        return f"urn:internationella-samarbeten:projekt:{project.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, project):
+        return project.created_at
+
+    def item_updateddate(self, project):
+        return project.updated_at
+
+    def item_author_name(self, project):
+        return project.municipality.public_name
+
+
+class MunicipalityProjectFeed(ProjectFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Municipality.objects.published(), slug=slug)
+
+    def title(self, municipality):
+        return f"Nya och ändrade projekt i {municipality.public_name} – Internationella samarbeten"
+
+    def subtitle(self, municipality):
+        return f"{municipality.public_name}s internationella projekt, senast ändrade först."
+
+    def link(self, municipality):
+        return reverse("portal:municipality_detail", args=[municipality.slug])
+
+    def feed_url(self, municipality):
+        return reverse("feeds:municipality_projects", args=[municipality.slug])
+
+    def items(self, municipality):
+        return self.projects().filter(municipality=municipality)[:FEED_SIZE]
