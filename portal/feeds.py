@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from portal.models import Municipality
-from projects.models import Project
+from portal.selectors import listed_projects
 
 FEED_SIZE = 50
 
@@ -40,12 +40,7 @@ class ProjectFeed(Feed):
         return self.projects()[:FEED_SIZE]
 
     def projects(self):
-        return (
-            Project.objects.published()
-            .select_related("municipality")
-            .defer("search_vector", "description")
-            .order_by("-updated_at", "-pk")
-        )
+        return listed_projects().select_related("municipality").order_by("-updated_at", "-pk")
 
     def item_title(self, project):
         name = project.title

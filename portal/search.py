@@ -142,9 +142,7 @@ def refresh_search_vectors(queryset, fields=None) -> int:
     if not is_postgresql(queryset.db):
         return 0
     vector = vector_expression(queryset.model, fields)
-    return queryset.filter(_DistinctFrom(F("search_vector"), vector)).update(
-        search_vector=vector_expression(queryset.model, fields)
-    )
+    return queryset.filter(_DistinctFrom(F("search_vector"), vector)).update(search_vector=vector)
 
 
 def vacuum_analyze(*models) -> None:
@@ -297,25 +295,19 @@ def _postgresql_search(queryset, spec: Searchable, query: str, limit: int, order
     search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
     misspelt = _misspelt_q(spec, query)
     matched = Q(search_vector=search_query) | _substring_q(queryset, spec, query)
+    # A title match ranks first. Word similarity only for rows that neither the title nor the
+    # full text found: CASE is evaluated lazily, and similarity over every hit of a common
+    # word would cost more than the search.
+    whens = [When(_title_q(spec, query), then=Value(1.0))]
+    default = Value(0.0)
     if len(query) >= TRIGRAM_MIN_LENGTH:
         similarities = [
             TrigramWordSimilarity(_unaccent(Value(query)), _unaccent(F(name)))
             for name in spec.name_fields
         ]
-        # Not for rows found by title or full text: CASE is evaluated lazily, and word
-        # similarity over every hit of a common word would cost more than the search.
-        closeness = Case(
-            When(_title_q(spec, query), then=Value(1.0)),
-            When(search_vector=search_query, then=Value(0.0)),
-            default=similarities[0] if len(similarities) == 1 else Greatest(*similarities),
-            output_field=FloatField(),
-        )
-    else:
-        closeness = Case(
-            When(_title_q(spec, query), then=Value(1.0)),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
+        whens.append(When(search_vector=search_query, then=Value(0.0)))
+        default = similarities[0] if len(similarities) == 1 else Greatest(*similarities)
+    closeness = Case(*whens, default=default, output_field=FloatField())
     headline = {
         "start_sel": START,
         "stop_sel": STOP,
