@@ -5,7 +5,9 @@
 
 DatabaseUnavailableMiddleware turns a database that cannot be reached (OperationalError,
 InterfaceError) while a view runs or its template renders into templates/503.html with
-Retry-After, never a stack trace. The page is rendered without context processors, since
+Retry-After, never a stack trace. The driver's own classes count too: Django does not wrap
+every call into the driver (closing a server-side cursor, as a filter form's choices do on
+PostgreSQL, raises psycopg.OperationalError as it is). The page is rendered without context processors, since
 they may query the database too. An error raised in another middleware (a session saved
 after the view) still ends on the 500 page.
 """
@@ -72,6 +74,14 @@ def database_unavailable_response() -> HttpResponse:
     return response
 
 
+def database_unavailable(exception: BaseException) -> bool:
+    driver = connection.Database  # psycopg or sqlite3
+    return isinstance(
+        exception,
+        OperationalError | InterfaceError | driver.OperationalError | driver.InterfaceError,
+    )
+
+
 class DatabaseUnavailableMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -80,7 +90,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError | InterfaceError):
+        if database_unavailable(exception):
             logger.error(
                 "Database unavailable on %s; answered 503.", request.path, exc_info=exception
             )

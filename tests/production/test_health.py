@@ -54,6 +54,14 @@ def test_health_503_when_cache_fails(client, monkeypatch, alias):
     assert response.json() == {"databas": "ok", "cache": "fel"}
 
 
+class DriverOperationalError(Exception):
+    """Stands for the driver's own class (psycopg.OperationalError), raised unwrapped."""
+
+
+class DriverInterfaceError(Exception):
+    pass
+
+
 def failing_view(exception):
     def view(request):
         raise exception("could not connect to server: Connection refused")
@@ -68,13 +76,19 @@ def failing_urls(settings, monkeypatch):
     module.urlpatterns = [
         path("trasig/operational/", failing_view(OperationalError)),
         path("trasig/interface/", failing_view(InterfaceError)),
+        path("trasig/drivrutin/", failing_view(DriverOperationalError)),
+        path("trasig/drivrutin-granssnitt/", failing_view(DriverInterfaceError)),
         path("trasig/annat/", failing_view(ValueError)),
     ]
     monkeypatch.setitem(sys.modules, module.__name__, module)
     settings.ROOT_URLCONF = module.__name__
+    driver = types.SimpleNamespace(
+        OperationalError=DriverOperationalError, InterfaceError=DriverInterfaceError
+    )
+    monkeypatch.setattr(health.connection, "Database", driver)
 
 
-@pytest.mark.parametrize("kind", ["operational", "interface"])
+@pytest.mark.parametrize("kind", ["operational", "interface", "drivrutin", "drivrutin-granssnitt"])
 def test_unreachable_database_gives_swedish_503_page(client, failing_urls, kind):
     response = client.get(f"/trasig/{kind}/")
     assert response.status_code == 503
@@ -86,6 +100,15 @@ def test_unreachable_database_gives_swedish_503_page(client, failing_urls, kind)
     assert "Traceback" not in html
     assert "Connection refused" not in html
     assert "OperationalError" not in html and "InterfaceError" not in html
+
+
+def test_the_drivers_own_error_class_is_the_real_one():
+    """What the middleware checks beside Django's classes is the driver in use."""
+    from django.db import connection
+
+    assert health.database_unavailable(connection.Database.OperationalError("gone"))
+    assert health.database_unavailable(connection.Database.InterfaceError("closed"))
+    assert not health.database_unavailable(connection.Database.IntegrityError("duplicate"))
 
 
 def test_other_errors_are_not_turned_into_503(client, failing_urls):
