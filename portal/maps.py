@@ -1,0 +1,771 @@
+"""The map of partner places: where the partners abroad of published partnerships, projects
+and stories are.
+
+The map is an SVG drawn here on the server, so it needs neither JavaScript nor map tiles:
+country outlines from the data the project ships (portal/data/countries.json, Natural Earth
+1:110m), an equirectangular projection fitted to the places, and each place a link to its
+entry in the list beside the map, which carries the same facts in text. When
+settings.MAP_TILE_URL is set, static/js/map.js lays a Leaflet tile map of the same places
+over it, and takes it away again when the tiles cannot be loaded.
+
+A partner place is an organisation outside Sweden with coordinates that is a partner in a
+published partnership, takes part in a published project or is the partner abroad of a
+published story, all of published municipalities. Under each place the list names at most
+LINKS_PER_KIND partnerships, projects and stories, and counts the rest with a link to the
+filtered list, so a place with thousands of projects costs no more than one with five.
+Points that would overlap on the SVG are drawn as one marker with their number, which
+leads to a list of those places. Three queries, whatever the data.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Case, Count, F, Q, Value, When, Window
+from django.db.models.functions import RowNumber
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from partnerships.models import PartnershipKind, PartnershipParty, PartyRole
+from portal.formatting import PeriodStatus, derive_status, group_thousands
+from portal.models import Municipality
+from portal.periods import today
+from projects.models import ProjectParticipant, Story
+
+COUNTRIES_FILE = Path(__file__).resolve().parent / "data" / "countries.json"
+HOME_COUNTRY = "SE"
+
+#: The SVG's coordinate system; CSS scales it to the width of the page.
+WIDTH = 800
+HEIGHT = 450
+#: Space around the places, as a share of their extent and at least so many degrees.
+MARGIN_SHARE = 0.08
+MARGIN_DEGREES = 3.0
+#: The standard parallel is the middle of the view, but never nearer a pole than this, so a
+#: map of the far north is not stretched without end.
+MAX_STANDARD_PARALLEL = 60.0
+#: How far, in pixels, a simplified outline may stray from the shipped one.
+TOLERANCE = 1.0
+#: The radius of a place's point and of a group's marker on the SVG, in pixels.
+POINT_RADIUS = 7
+GROUP_RADIUS = 9
+#: Points nearer each other than this are drawn as one group marker, so that no two markers
+#: overlap (the group's is the larger).
+GROUP_DISTANCE = 2 * GROUP_RADIUS
+#: Under each place, at most so many partnerships, projects and stories are named; the rest
+#: are counted, with a link to the list of them.
+LINKS_PER_KIND = 5
+#: A group marker's title names so many of its places, and counts the rest.
+GROUP_TITLE_NAMES = 5
+
+
+# --- Country outlines ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ring:
+    """One closed outline (an island, a mainland, a hole), in degrees."""
+
+    points: tuple[tuple[float, float], ...]
+    west: float
+    south: float
+    east: float
+    north: float
+
+
+@functools.cache
+def country_outlines() -> dict[str, tuple[Ring, ...]]:
+    """Each country's rings by ISO alpha-2 code, read once per process."""
+    data = json.loads(COUNTRIES_FILE.read_text(encoding="utf-8"))
+    outlines = {}
+    for code, rings in data["countries"].items():
+        outlines[code] = tuple(_ring(flat) for flat in rings)
+    return outlines
+
+
+def _ring(flat: list[int]) -> Ring:
+    points = tuple((flat[i] / 100, flat[i + 1] / 100) for i in range(0, len(flat), 2))
+    lons = [lon for lon, _ in points]
+    lats = [lat for _, lat in points]
+    return Ring(points, min(lons), min(lats), max(lons), max(lats))
+
+
+def country_bounds(code: str) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of a country's outline, or None when it has none."""
+    rings = country_outlines().get(code)
+    if not rings:
+        return None
+    return (
+        min(ring.west for ring in rings),
+        min(ring.south for ring in rings),
+        max(ring.east for ring in rings),
+        max(ring.north for ring in rings),
+    )
+
+
+@functools.cache
+def country_centre(code: str) -> tuple[float, float] | None:
+    """(lon, lat) of the centroid of a country's largest ring (its mainland), or None when
+    it has no outline. Approximate: a concave mainland may have it outside."""
+    rings = country_outlines().get(code)
+    if not rings:
+        return None
+
+    def area_and_centroid(ring: Ring) -> tuple[float, float, float]:
+        area = x_sum = y_sum = 0.0
+        points = ring.points
+        for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
+            cross = x1 * y2 - x2 * y1
+            area += cross
+            x_sum += (x1 + x2) * cross
+            y_sum += (y1 + y2) * cross
+        if not area:
+            return 0.0, (ring.west + ring.east) / 2, (ring.south + ring.north) / 2
+        return abs(area) / 2, x_sum / (3 * area), y_sum / (3 * area)
+
+    _, lon, lat = max(area_and_centroid(ring) for ring in rings)
+    return lon, lat
+
+
+# --- Projection ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Equirectangular: x proportional to longitude × cos(standard parallel), y to latitude,
+    north up, centred on (centre_lon, centre_lat) with `scale` pixels a degree of latitude."""
+
+    centre_lon: float
+    centre_lat: float
+    scale: float
+    parallel: float
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    @property
+    def x_factor(self) -> float:
+        return self.scale * math.cos(math.radians(self.parallel))
+
+    def point(self, lon: float, lat: float) -> tuple[float, float]:
+        return (
+            self.width / 2 + (lon - self.centre_lon) * self.x_factor,
+            self.height / 2 - (lat - self.centre_lat) * self.scale,
+        )
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(west, south, east, north) of what the map shows, in degrees."""
+        half_lon = self.width / 2 / self.x_factor
+        half_lat = self.height / 2 / self.scale
+        return (
+            self.centre_lon - half_lon,
+            self.centre_lat - half_lat,
+            self.centre_lon + half_lon,
+            self.centre_lat + half_lat,
+        )
+
+
+def fit_projection(
+    points: list[tuple[float, float]], width: int = WIDTH, height: int = HEIGHT
+) -> Projection:
+    """The projection that shows every (lon, lat) in `points` with a margin, as large as the
+    width × height frame allows, kept inside the world where the frame leaves room."""
+    lons = [lon for lon, _ in points]
+    lats = [lat for _, lat in points]
+    west, east, south, north = min(lons), max(lons), min(lats), max(lats)
+    parallel = max(-MAX_STANDARD_PARALLEL, min(MAX_STANDARD_PARALLEL, (south + north) / 2))
+    cos_parallel = math.cos(math.radians(parallel))
+    lon_margin = max((east - west) * MARGIN_SHARE, MARGIN_DEGREES)
+    lat_margin = max((north - south) * MARGIN_SHARE, MARGIN_DEGREES)
+    west, east = west - lon_margin, east + lon_margin
+    south, north = south - lat_margin, north + lat_margin
+    if east - west > 360:  # never more than the world around
+        west, east = -180.0, 180.0
+    # Degrees of latitude the frame must hold, for the longitudes and for the latitudes.
+    span = max((east - west) * cos_parallel * height / width, north - south)
+    scale = height / span
+    centre_lon = _keep_inside((west + east) / 2, width / 2 / (scale * cos_parallel), 180)
+    centre_lat = _keep_inside((south + north) / 2, height / 2 / scale, 90)
+    return Projection(centre_lon, centre_lat, scale, parallel, width, height)
+
+
+def _keep_inside(centre: float, half: float, limit: float) -> float:
+    """Move a view's centre so that the view stays within ±limit, when it fits."""
+    if half >= limit:
+        return 0.0
+    return max(-limit + half, min(limit - half, centre))
+
+
+# --- SVG paths -----------------------------------------------------------------------------
+
+
+def clip_to_frame(points: list[tuple[float, float]], left, top, right, bottom) -> list:
+    """Sutherland–Hodgman: the polygon cut to the rectangle. Outside the frame it leaves
+    only edges along the rectangle, which the caller keeps outside what is shown."""
+    edges = [
+        (lambda p: p[0] >= left, lambda a, b: _at_x(a, b, left)),
+        (lambda p: p[0] <= right, lambda a, b: _at_x(a, b, right)),
+        (lambda p: p[1] >= top, lambda a, b: _at_y(a, b, top)),
+        (lambda p: p[1] <= bottom, lambda a, b: _at_y(a, b, bottom)),
+    ]
+    for inside, cross in edges:
+        if not points:
+            break
+        result = []
+        previous = points[-1]
+        for current in points:
+            if inside(current):
+                if not inside(previous):
+                    result.append(cross(previous, current))
+                result.append(current)
+            elif inside(previous):
+                result.append(cross(previous, current))
+            previous = current
+        points = result
+    return points
+
+
+def _at_x(a, b, x):
+    return (x, a[1] + (b[1] - a[1]) * (x - a[0]) / (b[0] - a[0]))
+
+
+def _at_y(a, b, y):
+    return (a[0] + (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]), y)
+
+
+def ring_path(ring: Ring, projection: Projection) -> str:
+    """The ring as compact SVG path data in whole pixels ("M12 34l3-1 2 5z"), or "" when
+    nothing of it shows."""
+    pad = 4  # pixels outside the frame, where the cut edges run unseen
+    projected = [projection.point(lon, lat) for lon, lat in ring.points]
+    clipped = clip_to_frame(projected, -pad, -pad, projection.width + pad, projection.height + pad)
+    pixels = []
+    for x, y in simplify(clipped, TOLERANCE):
+        point = (round(x), round(y))
+        if not pixels or point != pixels[-1]:
+            pixels.append(point)
+    while len(pixels) > 1 and pixels[-1] == pixels[0]:
+        pixels.pop()
+    if len(pixels) < 3:
+        return ""
+    steps = []
+    for (x1, y1), (x2, y2) in zip(pixels, pixels[1:], strict=False):
+        steps += [x2 - x1, y2 - y1]
+    return f"M{_numbers(pixels[0])}l{_numbers(steps)}z"
+
+
+def simplify(points: list[tuple[float, float]], tolerance: float) -> list:
+    """Ramer–Douglas–Peucker: the fewest points that stay within `tolerance` pixels of the
+    line, so an outline carries no more detail than the map can show at its size."""
+    if len(points) < 3:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (x1, y1), (x2, y2) = points[first], points[last]
+        dx, dy = x2 - x1, y2 - y1
+        length = math.hypot(dx, dy)
+        farthest, distance = first, tolerance
+        for index in range(first + 1, last):
+            x, y = points[index]
+            if length:
+                away = abs(dy * (x - x1) - dx * (y - y1)) / length
+            else:
+                away = math.hypot(x - x1, y - y1)
+            if away > distance:
+                farthest, distance = index, away
+        if farthest != first:
+            keep[farthest] = True
+            stack += [(first, farthest), (farthest, last)]
+    return [point for point, kept in zip(points, keep, strict=True) if kept]
+
+
+def _numbers(values) -> str:
+    """Numbers for path data, a space between them only where no minus sign separates them."""
+    text = ""
+    for value in values:
+        if text and value >= 0:
+            text += " "
+        text += str(value)
+    return text
+
+
+@functools.lru_cache(maxsize=256)
+def country_paths(projection: Projection) -> tuple[dict, ...]:
+    """The countries the view touches, each as one path: ({"code": "SE", "d": "M…"}, …).
+    Kept per projection: a municipality's view changes only when its places do."""
+    west, south, east, north = projection.bounds
+    paths = []
+    for code, rings in country_outlines().items():
+        parts = [
+            ring_path(ring, projection)
+            for ring in rings
+            if ring.east >= west
+            and ring.west <= east
+            and ring.north >= south
+            and ring.south <= north
+        ]
+        d = "".join(part for part in parts if part)
+        if d:
+            paths.append({"code": code, "d": d, "is_home": code == HOME_COUNTRY})
+    return tuple(paths)
+
+
+# --- Places --------------------------------------------------------------------------------
+
+
+@dataclass
+class Link:
+    """What ties a place to Sweden: a partnership, a project or a story."""
+
+    kind: str  # "Vänort", "Kommunalt partnerskap", "Projekt", "Berättelse" …
+    title: str
+    url: str
+    municipality: Municipality
+    ended: bool = False
+    #: A project's status derived from its period ("Avslutat"), or "" when it has none.
+    status: str = ""
+
+
+@dataclass
+class LinkGroup:
+    """A place's partnerships, projects or stories: the first LINKS_PER_KIND of them, how
+    many there are in all, and the list that shows them all."""
+
+    kind: str  # "partnerships", "projects", "stories": the template words the rest by it
+    links: list[Link] = field(default_factory=list)
+    total: int = 0
+    list_url: str = ""
+
+    @property
+    def more_count(self) -> int:
+        return self.total - len(self.links)
+
+    @property
+    def more_count_display(self) -> str:
+        return group_thousands(self.more_count)
+
+
+@dataclass
+class Place:
+    """An organisation abroad on the map, with what ties it to Sweden."""
+
+    slug: str
+    name: str
+    country_code: str
+    country: str  # the Swedish name
+    lat: float
+    lon: float
+    partnerships: LinkGroup = field(default_factory=lambda: LinkGroup("partnerships"))
+    projects: LinkGroup = field(default_factory=lambda: LinkGroup("projects"))
+    stories: LinkGroup = field(default_factory=lambda: LinkGroup("stories"))
+    #: Where the place is drawn on the SVG, in whole pixels.
+    x: int = 0
+    y: int = 0
+
+    @property
+    def anchor(self) -> str:
+        return f"plats-{self.slug}"
+
+    @property
+    def link_groups(self) -> tuple[LinkGroup, ...]:
+        return (self.partnerships, self.projects, self.stories)
+
+    @property
+    def links(self) -> list[Link]:
+        """Every link the list shows under the place."""
+        return [link for group in self.link_groups for link in group.links]
+
+
+def mapped(path: str) -> Q:
+    """The organisation at `path` is abroad and has a place on the map."""
+    return Q(**{f"{path}__latitude__isnull": False, f"{path}__longitude__isnull": False}) & ~Q(
+        **{f"{path}__country": HOME_COUNTRY}
+    )
+
+
+def published(path: str, municipality: Municipality | None) -> Q:
+    """The partnership, project or story at `path` is public: the rule of the models'
+    `published()`, written as conditions on the joined rows, not an IN (subquery), which
+    SQLite's planner turns into a probe per project and place. Of one municipality if
+    given."""
+    condition = Q(**{f"{path}is_published": True, f"{path}municipality__is_published": True})
+    if municipality is not None:
+        condition &= Q(**{f"{path}municipality": municipality})
+    return condition
+
+
+#: What each row of the three queries carries of the place and of the municipality.
+PLACE_FIELDS = ("id", "slug", "name", "country_id", "country__name", "latitude", "longitude")
+MUNICIPALITY_FIELDS = ("id", "slug", "name", "display_name")
+PERIOD_FIELDS = ("start_date", "ends_on")
+
+
+def first_of_each(queryset, place_field: str, ends_field: str | None, *order):
+    """The queryset cut to the first LINKS_PER_KIND rows of each place (live ones before
+    ended ones, then by `order`), each row annotated with `total`: how many rows the place
+    has in all. One query, however many rows a place has."""
+    ordering = [*order, "pk"]
+    if ends_field:
+        ended_last = Case(When(**{f"{ends_field}__lt": today()}, then=Value(1)), default=Value(0))
+        queryset = queryset.alias(ended_last=ended_last)
+        ordering.insert(0, "ended_last")
+    place = F(place_field)
+    return (
+        queryset.annotate(
+            rank=Window(RowNumber(), partition_by=place, order_by=ordering),
+            total=Window(Count("pk"), partition_by=place),
+        )
+        .filter(rank__lte=LINKS_PER_KIND)
+        .order_by(*ordering)
+    )
+
+
+def list_url(url_name: str, place: Place, municipality: Municipality | None) -> str:
+    """The public list filtered, as near as its filters go, to this place's entries: free
+    text on the place's name (the lists search partners' names) and its country."""
+    query = {"q": place.name, "country": place.country_code}
+    if municipality is not None:
+        query["municipality"] = municipality.slug
+    return f"{reverse(url_name)}?{urlencode(query)}"
+
+
+def detail_url(url_name: str):
+    """A function from slug to the detail page's address: one reverse() for all rows."""
+    placeholder = "0slug0"
+    pattern = reverse(url_name, args=[placeholder])
+    return lambda slug: pattern.replace(placeholder, slug, 1)
+
+
+def partner_places(municipality: Municipality | None = None) -> list[Place]:
+    """The places of published partnerships, projects and stories (of one municipality, or
+    of all published ones), ordered by country and name. Three queries.
+
+    The rows are read as values, not model instances (a national map has tens of thousands);
+    a period's status is derived by the function the models' `status_on` uses."""
+    on = today()
+    places: dict[int, Place] = {}
+    municipalities: dict[int, Municipality] = {}
+
+    def columns(place_path: str, municipality_path: str, *own: str) -> list[str]:
+        return [
+            *(f"{place_path}__{name}" for name in PLACE_FIELDS),
+            *(f"{municipality_path}__{name}" for name in MUNICIPALITY_FIELDS),
+            *own,
+            "total",
+        ]
+
+    def split(row: tuple) -> tuple[Place, Municipality, tuple, int]:
+        """A row's place, municipality, own values and total."""
+        place_values = row[: len(PLACE_FIELDS)]
+        municipality_values = row[len(PLACE_FIELDS) : len(PLACE_FIELDS) + 4]
+        place_id, slug, name, country_code, country, lat, lon = place_values
+        place = places.get(place_id)
+        if place is None:
+            place = places[place_id] = Place(
+                slug, name, country_code, country, float(lat), float(lon)
+            )
+        municipality_id = municipality_values[0]
+        if municipality_id not in municipalities:
+            municipality_id, slug, name, display_name = municipality_values
+            municipalities[municipality_id] = Municipality(
+                pk=municipality_id, slug=slug, name=name, display_name=display_name
+            )
+        return place, municipalities[municipality_id], row[len(PLACE_FIELDS) + 4 : -1], row[-1]
+
+    partnership_url = detail_url("partnerships:detail")
+    parties = first_of_each(
+        PartnershipParty.objects.filter(
+            published("partnership__", municipality),
+            mapped("organisation"),
+            role=PartyRole.PARTNER,
+        ),
+        "organisation_id",
+        "partnership__ends_on",
+        "partnership__name",
+    ).values_list(
+        *columns(
+            "organisation",
+            "partnership__municipality",
+            "partnership__slug",
+            "partnership__name",
+            "partnership__kind",
+            *(f"partnership__{name}" for name in PERIOD_FIELDS),
+        )
+    )
+    for row in parties:
+        place, owner, (slug, name, kind, start_date, ends_on), total = split(row)
+        place.partnerships.total = total
+        place.partnerships.links.append(
+            Link(
+                kind=PartnershipKind(kind).label,
+                title=name,
+                url=partnership_url(slug),
+                municipality=owner,
+                ended=derive_status(start_date, ends_on, on) == PeriodStatus.FINISHED,
+            )
+        )
+    project_url = detail_url("projects:detail")
+    participants = first_of_each(
+        ProjectParticipant.objects.filter(
+            published("project__", municipality), mapped("organisation")
+        ),
+        "organisation_id",
+        "project__ends_on",
+        "project__title",
+    ).values_list(
+        *columns(
+            "organisation",
+            "project__municipality",
+            "project__slug",
+            "project__title",
+            "project__acronym",
+            *(f"project__{name}" for name in PERIOD_FIELDS),
+        )
+    )
+    for row in participants:
+        place, owner, (slug, title, acronym, start_date, ends_on), total = split(row)
+        status = derive_status(start_date, ends_on, on)
+        place.projects.total = total
+        place.projects.links.append(
+            Link(
+                kind="Projekt",
+                title=acronym or title,
+                url=project_url(slug),
+                municipality=owner,
+                status=status.label if status else "",
+            )
+        )
+    municipality_url = detail_url("portal:municipality_detail")
+    story_rows = first_of_each(
+        Story.objects.filter(published("", municipality), mapped("partner")),
+        "partner_id",
+        None,
+        "title",
+    ).values_list(*columns("partner", "municipality", "title"))
+    for row in story_rows:
+        place, owner, (title,), total = split(row)
+        place.stories.total = total
+        place.stories.links.append(
+            Link(
+                kind="Berättelse",
+                title=title,
+                url=f"{municipality_url(owner.slug)}#berattelser",
+                municipality=owner,
+            )
+        )
+    for each in places.values():
+        for group, url_name in zip(
+            each.link_groups,
+            ("partnerships:list", "projects:list", "stories:list"),
+            strict=True,
+        ):
+            if group.more_count:
+                group.list_url = list_url(url_name, each, municipality)
+    return sorted(
+        places.values(), key=lambda p: (p.country.casefold(), p.name.casefold(), p.anchor)
+    )
+
+
+# --- Markers -------------------------------------------------------------------------------
+
+
+@dataclass
+class Marker:
+    """One point on the SVG: a place, or a group of places that would overlap there."""
+
+    places: list[Place]
+    x: int
+    y: int
+
+    @property
+    def is_group(self) -> bool:
+        return len(self.places) > 1
+
+    @property
+    def anchor(self) -> str:
+        """Where the marker leads: the place in the list, or the group's entry."""
+        first = self.places[0]
+        return f"grupp-{first.slug}" if self.is_group else first.anchor
+
+    @property
+    def radius(self) -> int:
+        return GROUP_RADIUS if self.is_group else POINT_RADIUS
+
+    @property
+    def count(self) -> int:
+        return len(self.places)
+
+    @property
+    def count_display(self) -> str:
+        return group_thousands(self.count)
+
+    @property
+    def title_places(self) -> list[Place]:
+        return self.places[:GROUP_TITLE_NAMES]
+
+    @property
+    def more_count_display(self) -> str:
+        return group_thousands(max(0, self.count - GROUP_TITLE_NAMES))
+
+
+def group_markers(places: list[Place], distance: int = GROUP_DISTANCE) -> list[Marker]:
+    """The places as markers no two of which lie nearer than `distance` pixels.
+
+    Places with the most neighbours within `distance` become markers first, at their own
+    point; every other place joins the nearest marker within that distance, or becomes one.
+    Ties keep the places' order, so the result is deterministic. A grid of `distance`-sized
+    cells keeps the search local. Markers and their places come in the places' order."""
+    limit = distance * distance
+    grid: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for place in places:
+        grid.setdefault((place.x // distance, place.y // distance), []).append((place.x, place.y))
+
+    def around(x: int, y: int, cells: dict) -> list:
+        column, row = x // distance, y // distance
+        return [
+            item
+            for dx in (-1, 0, 1)
+            for dy in (-1, 0, 1)
+            for item in cells.get((column + dx, row + dy), ())
+        ]
+
+    neighbours = []
+    for place in places:
+        x, y = place.x, place.y
+        nearby = around(x, y, grid)
+        neighbours.append(sum(1 for ox, oy in nearby if (ox - x) ** 2 + (oy - y) ** 2 < limit))
+    markers: dict[tuple[int, int], list[Marker]] = {}
+    first_place: dict[int, int] = {}  # id(marker) -> index of its first place
+    for index in sorted(range(len(places)), key=lambda i: (-neighbours[i], i)):
+        place = places[index]
+        nearest, nearest_distance = None, limit
+        for marker in around(place.x, place.y, markers):
+            away = (marker.x - place.x) ** 2 + (marker.y - place.y) ** 2
+            if away < nearest_distance:
+                nearest, nearest_distance = marker, away
+        if nearest is None:
+            nearest = Marker([], place.x, place.y)
+            markers.setdefault((place.x // distance, place.y // distance), []).append(nearest)
+            first_place[id(nearest)] = index
+        nearest.places.append((index, place))
+        first_place[id(nearest)] = min(first_place[id(nearest)], index)
+    result = [marker for cell in markers.values() for marker in cell]
+    for marker in result:
+        marker.places = [place for _, place in sorted(marker.places, key=lambda pair: pair[0])]
+    return sorted(result, key=lambda marker: first_place[id(marker)])
+
+
+# --- The map -------------------------------------------------------------------------------
+
+
+@dataclass
+class PartnerMap:
+    """What templates/includes/partner_map.html draws: the outlines, the places and the
+    data static/js/map.js needs for tiles."""
+
+    places: list[Place]
+    projection: Projection
+    #: (west, south, east, north) of the places and Sweden, which a tile map fits itself to.
+    extent: tuple[float, float, float, float]
+    countries: tuple[dict, ...] = ()
+    markers: list[Marker] = field(default_factory=list)
+
+    @property
+    def groups(self) -> list[Marker]:
+        """The markers that stand for several places, which the list beside the map names."""
+        return [marker for marker in self.markers if marker.is_group]
+
+    @property
+    def width(self) -> int:
+        return self.projection.width
+
+    @property
+    def height(self) -> int:
+        return self.projection.height
+
+    @property
+    def place_count(self) -> int:
+        return len(self.places)
+
+    @property
+    def country_count(self) -> int:
+        return len({place.country_code for place in self.places})
+
+    @property
+    def place_count_display(self) -> str:
+        return group_thousands(self.place_count)
+
+    @property
+    def country_count_display(self) -> str:
+        return group_thousands(self.country_count)
+
+    @property
+    def tile_url(self) -> str:
+        return settings.MAP_TILE_URL
+
+    @property
+    def tile_attribution(self) -> str:
+        return settings.MAP_TILE_ATTRIBUTION
+
+    @property
+    def script_data(self) -> dict:
+        """The places and the view for map.js (only sent when tiles are configured)."""
+        west, south, east, north = self.extent
+        return {
+            "tileUrl": self.tile_url,
+            "attribution": self.tile_attribution,
+            "bounds": [[round(south, 4), round(west, 4)], [round(north, 4), round(east, 4)]],
+            "places": [
+                {
+                    "lat": place.lat,
+                    "lon": place.lon,
+                    "name": f"{place.name}, {place.country}",
+                    "href": f"#{place.anchor}",
+                }
+                for place in self.places
+            ],
+        }
+
+
+def partner_map(places: list[Place]) -> PartnerMap | None:
+    """The map of these places with Sweden in view, or None when there is nothing to show."""
+    if not places:
+        return None
+    points = [(place.lon, place.lat) for place in places]
+    home = country_bounds(HOME_COUNTRY)
+    if home:
+        points += [(home[0], home[1]), (home[2], home[3])]
+    projection = fit_projection(points)
+    for place in places:
+        x, y = projection.point(place.lon, place.lat)
+        place.x, place.y = round(x), round(y)
+    lons = [lon for lon, _ in points]
+    lats = [lat for _, lat in points]
+    return PartnerMap(
+        places=places,
+        projection=projection,
+        extent=(min(lons), min(lats), max(lons), max(lats)),
+        countries=country_paths(projection),
+        markers=group_markers(places),
+    )
+
+
+def municipality_partner_map(municipality: Municipality) -> PartnerMap | None:
+    return partner_map(partner_places(municipality))
+
+
+def map_page(request):
+    return render(
+        request,
+        "portal/map.html",
+        {"partner_map": partner_map(partner_places()), "nav": "karta"},
+    )
