@@ -1,0 +1,585 @@
+"""What the API shows of each record.
+
+Derived facts come from the models, as on the pages: a period's Swedish text and status
+(portal/periods.py), money in Swedish (portal/formatting.py), a person's e-mail and phone
+only through `Person.public_email`, `public_phone` and `public_phone_display`, and a
+partnership only where it is public (`Project.public_partnership`,
+`Partnership.public_replaced_by`). Every record carries its API address (`url`) and,
+where it has one, its public page (`page_url`), both absolute.
+"""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from contacts.models import ContactCentre, Organisation, OrganisationName, Person
+from networks.models import Membership, MembershipRole, Network
+from partnerships.models import ExchangeProgramme, Partnership, PartnershipParty
+from portal.choices import Currency
+from portal.formatting import DatePrecision, PeriodStatus
+from portal.models import Country, County, FundingSource, Municipality, Theme
+from projects.models import Programme, Project, ProjectParticipant
+
+
+class ReadOnlyModelSerializer(serializers.ModelSerializer):
+    """Every field is output only, so the OpenAPI description lists them all as present."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+        return fields
+
+
+def api_url(view_name: str) -> serializers.HyperlinkedIdentityField:
+    return serializers.HyperlinkedIdentityField(view_name=f"api:{view_name}", lookup_field="slug")
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageUrlField(serializers.Field):
+    """The absolute address of the record's public page."""
+
+    def __init__(self, view_name: str, **kwargs):
+        self.view_name = view_name
+        super().__init__(source="slug", read_only=True, **kwargs)
+
+    def to_representation(self, slug):
+        return self.context["request"].build_absolute_uri(reverse(self.view_name, args=[slug]))
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class FilteredListUrlField(serializers.Field):
+    """The API list filtered to this municipality, e.g. its projects."""
+
+    def __init__(self, view_name: str, **kwargs):
+        self.view_name = view_name
+        super().__init__(source="slug", read_only=True, **kwargs)
+
+    def to_representation(self, slug):
+        path = f"{reverse(self.view_name)}?municipality={slug}"
+        return self.context["request"].build_absolute_uri(path)
+
+
+class BlankAsNullField(serializers.CharField):
+    """Text that is null rather than "" when there is none."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return str(value) if value else None
+
+
+# References: enough to name a related record and to follow it.
+
+
+class CountrySerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = Country
+        fields = ["code", "name"]
+
+
+class CountySerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = County
+        fields = ["code", "name"]
+
+
+class ThemeSerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["slug", "name"]
+
+
+class FundingSourceSerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = FundingSource
+        fields = ["slug", "name"]
+
+
+class ProgrammeSerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = Programme
+        fields = ["slug", "name", "short_name"]
+
+
+class MunicipalityRefSerializer(ReadOnlyModelSerializer):
+    name = serializers.CharField(source="public_name", read_only=True)
+    url = api_url("municipality-detail")
+
+    class Meta:
+        model = Municipality
+        fields = ["slug", "scb_code", "name", "url"]
+
+
+class PublishedMunicipalityRefSerializer(MunicipalityRefSerializer):
+    """Null unless the municipality has a public page."""
+
+    def get_attribute(self, instance):
+        municipality = super().get_attribute(instance)
+        return municipality if municipality and municipality.is_published else None
+
+
+class OrganisationRefSerializer(ReadOnlyModelSerializer):
+    """An organisation taking part in something published, so it is in the API too."""
+
+    country = CountrySerializer(read_only=True)
+    url = api_url("organisation-detail")
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name", "short_name", "country", "url"]
+
+
+class OrganisationNameSerializer(ReadOnlyModelSerializer):
+    """An organisation named beside something (a coordinator, a person's employer)."""
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name"]
+
+
+class PartnershipRefSerializer(ReadOnlyModelSerializer):
+    url = api_url("partnership-detail")
+
+    class Meta:
+        model = Partnership
+        fields = ["slug", "name", "kind", "url"]
+
+
+class ProjectRefSerializer(ReadOnlyModelSerializer):
+    url = api_url("project-detail")
+
+    class Meta:
+        model = Project
+        fields = ["slug", "title", "acronym", "url"]
+
+
+# Derived facts.
+
+
+class PeriodSerializer(serializers.Serializer):
+    """A period in the precision it was given in: Swedish text and ISO dates.
+
+    Dates are normalised to the first and last day of what they stand for: "2014–2015"
+    starts 2014-01-01 with precision "year" and ends 2015-12-31.
+    """
+
+    display = serializers.CharField(source="period_display", help_text="Som på sidan.")
+    start = serializers.DateField(source="start_date", allow_null=True)
+    start_precision = serializers.ChoiceField(choices=DatePrecision.choices, allow_null=True)
+    end = serializers.DateField(source="end_date", allow_null=True)
+    end_precision = serializers.ChoiceField(choices=DatePrecision.choices, allow_null=True)
+    ends_on = serializers.DateField(
+        allow_null=True,
+        help_text="Slutet som angivet, eller räknat från längden när bara den är känd.",
+    )
+    duration_months = serializers.IntegerField(allow_null=True)
+    duration_display = BlankAsNullField()
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        for date, precision in (("start", "start_precision"), ("end", "end_precision")):
+            if data[date] is None:
+                data[precision] = None
+        return data
+
+
+class MoneySerializer(serializers.Serializer):
+    """An amount and its currency, and the same written the Swedish way."""
+
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    currency = serializers.ChoiceField(choices=Currency.choices)
+    display = serializers.CharField(help_text="Till exempel ”37 500 EUR”.")
+
+    def __init__(self, *, amount: str, currency: str, display: str, **kwargs):
+        self.attributes = {"amount": amount, "currency": currency, "display": display}
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def get_attribute(self, instance):
+        if getattr(instance, self.attributes["amount"]) is None:
+            return None
+        return {key: getattr(instance, name) for key, name in self.attributes.items()}
+
+
+class StatusMixin(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=PeriodStatus.choices,
+        allow_null=True,
+        read_only=True,
+        help_text="Räknas fram ur perioden och dagens datum; null när perioden är okänd.",
+    )
+    status_display = serializers.CharField(read_only=True)
+
+
+# People.
+
+
+class PersonSerializer(ReadOnlyModelSerializer):
+    """A contact person. E-mail and phone are null unless the person has agreed to show them."""
+
+    organisation = OrganisationNameSerializer(read_only=True, allow_null=True)
+    email = BlankAsNullField(source="public_email")
+    phone = BlankAsNullField(source="public_phone", help_text="I internationell form (E.164).")
+    phone_display = BlankAsNullField(source="public_phone_display", help_text="Som på sidan.")
+
+    class Meta:
+        model = Person
+        fields = ["name", "title", "organisation", "email", "phone", "phone_display"]
+
+
+class ContactCentreSerializer(ReadOnlyModelSerializer):
+    phone_display = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ContactCentre
+        fields = [
+            "name",
+            "opening_hours",
+            "street_address",
+            "postal_code",
+            "city",
+            "phone",
+            "phone_display",
+            "email",
+        ]
+
+
+# Municipalities.
+
+
+class MunicipalitySerializer(ReadOnlyModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    public_name = serializers.CharField(read_only=True, help_text="Namnet som sidan visar.")
+    county = CountySerializer(read_only=True)
+    contacts = PersonSerializer(many=True, read_only=True)
+    contact_centre = ContactCentreSerializer(
+        source="contact_centre_or_none", read_only=True, allow_null=True
+    )
+    partnership_count = serializers.IntegerField(read_only=True)
+    project_count = serializers.IntegerField(read_only=True)
+    network_count = serializers.IntegerField(read_only=True)
+    story_count = serializers.IntegerField(read_only=True)
+    url = api_url("municipality-detail")
+    page_url = PageUrlField("portal:municipality_detail")
+    partnerships_url = FilteredListUrlField("api:partnership-list")
+    projects_url = FilteredListUrlField("api:project-list")
+    networks_url = FilteredListUrlField("api:network-list")
+
+    class Meta:
+        model = Municipality
+        fields = [
+            "slug",
+            "scb_code",
+            "name",
+            "display_name",
+            "public_name",
+            "short_name",
+            "kind",
+            "kind_display",
+            "county",
+            "website",
+            "intro",
+            "partnership_count",
+            "project_count",
+            "network_count",
+            "story_count",
+            "contacts",
+            "contact_centre",
+            "updated_at",
+            "url",
+            "page_url",
+            "partnerships_url",
+            "projects_url",
+            "networks_url",
+        ]
+        extra_kwargs = {"intro": {"help_text": "Markdown."}}
+
+
+# Partnerships.
+
+
+class PartnershipPartySerializer(ReadOnlyModelSerializer):
+    organisation = OrganisationRefSerializer(read_only=True)
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = PartnershipParty
+        fields = ["organisation", "role", "role_display", "since_year", "until_year", "note"]
+
+
+class ExchangeProgrammeSerializer(ReadOnlyModelSerializer):
+    organiser = OrganisationNameSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ExchangeProgramme
+        fields = ["name", "organiser", "description"]
+
+
+class PartnershipSerializer(StatusMixin, ReadOnlyModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    municipality = MunicipalityRefSerializer(read_only=True)
+    parties = PartnershipPartySerializer(many=True, read_only=True)
+    period = PeriodSerializer()
+    is_former = serializers.SerializerMethodField(help_text="Upphört; visas som tidigare.")
+    activity_level_display = serializers.CharField(
+        source="get_activity_level_display", read_only=True
+    )
+    coordinated_by = OrganisationNameSerializer(read_only=True, allow_null=True)
+    themes = ThemeSerializer(many=True, read_only=True)
+    funding_sources = FundingSourceSerializer(many=True, read_only=True)
+    contacts = PersonSerializer(many=True, read_only=True)
+    exchange_programmes = ExchangeProgrammeSerializer(many=True, read_only=True)
+    replaced_by = PartnershipRefSerializer(
+        source="public_replaced_by", read_only=True, allow_null=True
+    )
+    replaces = PartnershipRefSerializer(many=True, read_only=True)
+    projects = ProjectRefSerializer(many=True, read_only=True)
+    url = api_url("partnership-detail")
+    page_url = PageUrlField("partnerships:detail")
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "kind_display",
+            "municipality",
+            "parties",
+            "period",
+            "status",
+            "status_display",
+            "is_former",
+            "end_reason",
+            "activity_level",
+            "activity_level_display",
+            "activity_noted_on",
+            "background",
+            "coordinated_by",
+            "steering_group",
+            "earlier_projects_note",
+            "themes",
+            "funding_sources",
+            "contacts",
+            "exchange_programmes",
+            "replaced_by",
+            "replaces",
+            "projects",
+            "updated_at",
+            "url",
+            "page_url",
+        ]
+        extra_kwargs = {"background": {"help_text": "Markdown."}}
+
+    def get_is_former(self, partnership) -> bool:
+        return not partnership.is_live
+
+
+# Projects.
+
+
+class ProjectParticipantSerializer(ReadOnlyModelSerializer):
+    organisation = OrganisationRefSerializer(read_only=True)
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = ProjectParticipant
+        fields = ["organisation", "role", "role_display", "note"]
+
+
+class ProjectSerializer(StatusMixin, ReadOnlyModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    municipality = MunicipalityRefSerializer(read_only=True)
+    partnership = PartnershipRefSerializer(
+        source="public_partnership", read_only=True, allow_null=True
+    )
+    programme = ProgrammeSerializer(read_only=True, allow_null=True)
+    funding_sources = FundingSourceSerializer(many=True, read_only=True)
+    period = PeriodSerializer()
+    budget = MoneySerializer(
+        amount="total_budget", currency="budget_currency", display="budget_display"
+    )
+    grant = MoneySerializer(
+        amount="grant_amount", currency="grant_currency", display="grant_display"
+    )
+    participants = ProjectParticipantSerializer(
+        source="project_participants", many=True, read_only=True
+    )
+    lead_partner = OrganisationRefSerializer(read_only=True, allow_null=True)
+    partner_countries = CountrySerializer(many=True, read_only=True)
+    themes = ThemeSerializer(many=True, read_only=True)
+    contacts = PersonSerializer(many=True, read_only=True)
+    url = api_url("project-detail")
+    page_url = PageUrlField("projects:detail")
+
+    class Meta:
+        model = Project
+        fields = [
+            "slug",
+            "title",
+            "acronym",
+            "original_title",
+            "original_language",
+            "kind",
+            "kind_display",
+            "municipality",
+            "partnership",
+            "programme",
+            "funding_sources",
+            "summary",
+            "description",
+            "period",
+            "status",
+            "status_display",
+            "budget",
+            "grant",
+            "money_note",
+            "participants",
+            "lead_partner",
+            "partner_countries",
+            "themes",
+            "contacts",
+            "website",
+            "updated_at",
+            "url",
+            "page_url",
+        ]
+        extra_kwargs = {"description": {"help_text": "Markdown."}}
+
+
+# Networks.
+
+
+class MembershipRoleSerializer(ReadOnlyModelSerializer):
+    years_display = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = MembershipRole
+        fields = ["title", "start_year", "end_year", "years_display"]
+
+
+class MembershipSerializer(ReadOnlyModelSerializer):
+    municipality = MunicipalityRefSerializer(read_only=True)
+    period_display = serializers.CharField(read_only=True)
+    roles = MembershipRoleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["municipality", "since_year", "until_year", "period_display", "note", "roles"]
+
+
+class NetworkSerializer(ReadOnlyModelSerializer):
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    scope_display = serializers.CharField(source="get_scope_display", read_only=True)
+    programme = ProgrammeSerializer(read_only=True, allow_null=True)
+    member_count = serializers.IntegerField(
+        read_only=True, help_text="Medlemmar bland kommunerna med en publik sida."
+    )
+    memberships = MembershipSerializer(source="public_memberships", many=True, read_only=True)
+    url = api_url("network-detail")
+    page_url = PageUrlField("networks:detail")
+
+    class Meta:
+        model = Network
+        fields = [
+            "slug",
+            "name",
+            "acronym",
+            "category",
+            "category_display",
+            "scope",
+            "scope_display",
+            "description",
+            "website",
+            "founded_year",
+            "seat",
+            "size",
+            "size_text",
+            "programme",
+            "member_count",
+            "memberships",
+            "updated_at",
+            "url",
+            "page_url",
+        ]
+        extra_kwargs = {"description": {"help_text": "Markdown."}}
+
+
+# Organisations.
+
+
+class OrganisationOtherNameSerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = OrganisationName
+        fields = ["name", "is_former"]
+
+
+class OrganisationSerializer(ReadOnlyModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    country = CountrySerializer(read_only=True)
+    other_names = OrganisationOtherNameSerializer(many=True, read_only=True)
+    municipality = PublishedMunicipalityRefSerializer(
+        read_only=True, allow_null=True, help_text="Den svenska kommun som organisationen hör till."
+    )
+    url = api_url("organisation-detail")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "name",
+            "short_name",
+            "other_names",
+            "kind",
+            "kind_display",
+            "country",
+            "region",
+            "latitude",
+            "longitude",
+            "website",
+            "description",
+            "municipality",
+            "url",
+        ]
+        # Numbers in decimal degrees (WGS 84), as maps read them; null when not placed.
+        extra_kwargs = {
+            "latitude": {"coerce_to_string": False},
+            "longitude": {"coerce_to_string": False},
+        }
+
+
+class OrganisationPartnershipSerializer(ReadOnlyModelSerializer):
+    partnership = PartnershipRefSerializer(read_only=True)
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = PartnershipParty
+        fields = ["partnership", "role", "role_display", "since_year", "until_year"]
+
+
+class OrganisationProjectSerializer(ReadOnlyModelSerializer):
+    project = ProjectRefSerializer(read_only=True)
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = ProjectParticipant
+        fields = ["project", "role", "role_display"]
+
+
+class OrganisationDetailSerializer(OrganisationSerializer):
+    """One organisation with the published partnerships and projects it takes part in."""
+
+    partnerships = OrganisationPartnershipSerializer(
+        source="public_parties", many=True, read_only=True
+    )
+    projects = OrganisationProjectSerializer(
+        source="public_participations", many=True, read_only=True
+    )
+
+    class Meta(OrganisationSerializer.Meta):
+        fields = [*OrganisationSerializer.Meta.fields, "partnerships", "projects"]
