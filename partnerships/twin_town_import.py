@@ -1,0 +1,714 @@
+"""Bulk import of twin-town pairs (vänorter) from the lists that already exist.
+
+A list has the columns Kommun, Vänort and Land, and optionally Sedan and Till och med
+(years). Two steps, which the admin view, the management command and the tests all call:
+
+- `twin_towns_plan(*, rows, user)` is the dry run: it reads nothing but the database, once
+  per kind of record (municipalities, countries, partner places, registered pairs), and
+  says for every row what an import would do — a new pair with a partner place already in
+  the register (matched), a new pair with a new place (new), a pair already registered or
+  twice in the file (duplicate), or why the row cannot be imported (unmatched).
+- `twin_towns_import(*, plan, user, publish)` writes the matched and new rows in one
+  transaction (all or nothing), with history entries attributed to the user. Duplicates
+  and unmatched rows are skipped; the report says which and why, so a corrected file can
+  be imported again and the rows already imported come back as duplicates.
+
+Matching never guesses. A municipality is found by SCB code, official, short or display
+name, with or without "kommun"/"stad"/"Municipality"/"kommune", in any case. A name typed
+with diacritics must match exactly; a name typed without any ("Vaxjo") is compared with
+the names' diacritics removed, and when that gives two municipalities (Habo and Håbo)
+the row names both and asks for the SCB code. Countries are found by
+`portal.countries.country_code_for`. A partner place is reused when an organisation in
+the same country has that name or another name of it (ignoring case and diacritics).
+
+A national editor imports for every municipality; a coordinator only for their own (a row
+for another municipality is unmatched, and `twin_towns_import` refuses a plan that holds
+one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import difflib
+import enum
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
+
+from contacts.models import Organisation, OrganisationKind, OrganisationName
+from partnerships.models import Partnership, PartnershipParty, PartyRole
+from portal.choices import CooperationKind
+from portal.countries import country_code_for
+from portal.formatting import DatePrecision
+from portal.models import Country, Municipality
+from portal.page_cache import content_changed
+from portal.roles import is_national_editor
+from portal.scoping import municipality_ids
+from portal.search import refresh_search_vectors
+from portal.spreadsheets.formats import SpreadsheetFileError, describe_unknown_file, detect_format
+
+#: The largest file and the most rows a list may have.
+MAX_FILE_SIZE = 5 * 1024 * 1024
+MAX_ROWS = 10_000
+#: Years a list may give for Sedan and Till och med.
+FIRST_YEAR = 1800
+
+MUNICIPALITY, TWIN_TOWN, COUNTRY, SINCE, UNTIL = "Kommun", "Vänort", "Land", "Sedan", "Till och med"
+REQUIRED_COLUMNS = (MUNICIPALITY, TWIN_TOWN, COUNTRY)
+COLUMNS = (*REQUIRED_COLUMNS, SINCE, UNTIL)
+CHANGE_REASON = "Vänortsimport"
+
+
+class TwinTownFileError(SpreadsheetFileError):
+    """A file that cannot be imported at all; the message is Swedish, for the uploader."""
+
+
+class RowStatus(enum.Enum):
+    MATCHED = "matchad"
+    NEW = "ny"
+    DUPLICATE = "dubblett"
+    UNMATCHED = "omatchad"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def short_label(self) -> str:
+        return SHORT_LABELS[self]
+
+
+SHORT_LABELS = {
+    RowStatus.MATCHED: "befintliga orter",
+    RowStatus.NEW: "nya orter",
+    RowStatus.DUPLICATE: "dubbletter",
+    RowStatus.UNMATCHED: "fel",
+}
+STATUS_LABELS = {
+    RowStatus.MATCHED: "Vänorten finns redan i registret – nytt vänortspar",
+    RowStatus.NEW: "Ny vänort – orten läggs till i registret",
+    RowStatus.DUPLICATE: "Dubbletter – hoppas över",
+    RowStatus.UNMATCHED: "Kan inte importeras – hoppas över",
+}
+
+
+# --- Reading the file -------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceRow:
+    """One row of the list as plain data: its row number in the spreadsheet (the header is
+    row 1) and its cells as text (a year may be an int). What the admin keeps between the
+    dry run and the import."""
+
+    number: int
+    municipality: str
+    twin_town: str
+    country: str
+    since: str | int = ""
+    until: str | int = ""
+
+    def as_list(self) -> list:
+        return [
+            self.number,
+            self.municipality,
+            self.twin_town,
+            self.country,
+            self.since,
+            self.until,
+        ]
+
+    @classmethod
+    def from_list(cls, values: Sequence) -> SourceRow:
+        number, municipality, twin_town, country, since, until = values
+        return cls(int(number), str(municipality), str(twin_town), str(country), since, until)
+
+
+def _cell(value) -> str | int:
+    """A cell as text; whole numbers (1946.0 from Excel, an SCB code typed as 780) as int."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.year
+    return " ".join(str(value).replace("\u00a0", " ").split())
+
+
+def _header_key(text) -> str:
+    return fold(" ".join(str(text or "").split()))
+
+
+def read_twin_town_file(data: bytes) -> list[SourceRow]:
+    """The rows of an uploaded list (CSV in UTF-8 with comma or semicolon, XLSX or ODS),
+    read with the portal's spreadsheet readers. Raises TwinTownFileError in Swedish."""
+    if not data:
+        raise TwinTownFileError("Filen är tom.")
+    if len(data) > MAX_FILE_SIZE:
+        raise TwinTownFileError(
+            f"Filen är för stor ({len(data) / (1024 * 1024):.1f} MB). Den får vara högst "
+            "5 MB; dela upp listan i flera filer.".replace(".", ",", 1)
+        )
+    format_class = detect_format(data)
+    if format_class is None:
+        raise TwinTownFileError(describe_unknown_file(data))
+    try:
+        headers, body = format_class().read(data)
+    except TwinTownFileError:
+        raise
+    except SpreadsheetFileError as error:
+        raise TwinTownFileError(str(error)) from error
+    positions = {}
+    for index, header in enumerate(headers):
+        positions.setdefault(_header_key(header), index)
+    missing = [name for name in REQUIRED_COLUMNS if _header_key(name) not in positions]
+    if missing:
+        names = " och ".join(f"”{name}”" for name in missing)
+        raise TwinTownFileError(
+            f"{'Kolumnen' if len(missing) == 1 else 'Kolumnerna'} {names} saknas i första "
+            "raden. Listan ska ha kolumnerna Kommun, Vänort och Land, och får ha Sedan och "
+            "Till och med (årtal)."
+        )
+    columns = [positions.get(_header_key(name)) for name in COLUMNS]
+    rows = []
+    for number, values in enumerate(body, start=2):
+        cells = [
+            _cell(values[index]) if index is not None and index < len(values) else ""
+            for index in columns
+        ]
+        if all(cell == "" for cell in cells):
+            continue
+        if len(rows) == MAX_ROWS:
+            raise TwinTownFileError(
+                f"Filen har fler än {MAX_ROWS:,} rader. Dela upp listan i flera filer.".replace(
+                    ",", " "
+                )
+            )
+        rows.append(SourceRow(number, *(str(cell) for cell in cells[:3]), *cells[3:]))
+    if not rows:
+        raise TwinTownFileError("Filen har kolumnrubriker men inga rader att importera.")
+    return rows
+
+
+# --- Names --------------------------------------------------------------------------------
+
+# Letters that Unicode does not decompose into a base letter and a diacritic.
+_LETTERS = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+_SEPARATORS = re.compile(r"[\s\-‐–—_]+")
+
+
+def _plain(text: str) -> str:
+    """Lower case, one space between words, hyphens as spaces; diacritics kept."""
+    return _SEPARATORS.sub(" ", unicodedata.normalize("NFC", str(text)).casefold()).strip()
+
+
+def fold(text: str) -> str:
+    """`_plain` without diacritics: "Hjørring" → "hjorring", "Växjö" → "vaxjo"."""
+    decomposed = unicodedata.normalize("NFKD", _plain(text))
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).translate(
+        _LETTERS
+    )
+
+
+_MUNICIPALITY_AFFIXES = re.compile(
+    r"^(?:municipality of )|(?: (?:kommun|kommune|stad|municipality))$"
+)
+
+
+def municipality_key(text: str) -> str:
+    """ "Växjö kommun", "VÄXJÖ", "Växjö Municipality" → "växjö" (diacritics kept)."""
+    return _MUNICIPALITY_AFFIXES.sub("", _plain(text)).strip()
+
+
+_PLACE_AFFIXES = re.compile(
+    r"^(?:(?:city|municipality|town) of )|"
+    r"(?: (?:kommun|kommune|municipality|local municipality|city council|stad))$"
+)
+
+
+def place_key(text: str) -> str:
+    """How partner places are compared: "Hjørring Kommune", "hjorring" → "hjorring"."""
+    return _PLACE_AFFIXES.sub("", fold(text)).strip()
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != _plain(text)
+
+
+# --- The plan -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(eq=False)
+class NewPlace:
+    """A partner place the import creates: once, however many rows name it."""
+
+    name: str
+    country: Country
+    first_row: int
+    organisation: Organisation | None = None
+
+
+@dataclasses.dataclass
+class PlannedRow:
+    source: SourceRow
+    status: RowStatus
+    reason: str
+    municipality: Municipality | None = None
+    country: Country | None = None
+    organisation: Organisation | None = None
+    new_place: NewPlace | None = None
+    since: int | None = None
+    until: int | None = None
+
+    @property
+    def number(self) -> int:
+        return self.source.number
+
+    @property
+    def place_name(self) -> str:
+        if self.organisation is not None:
+            return self.organisation.name
+        if self.new_place is not None:
+            return self.new_place.name
+        return self.source.twin_town
+
+    @property
+    def period_display(self) -> str:
+        if self.since and self.until:
+            return f"{self.since}–{self.until}"
+        if self.since:
+            return f"sedan {self.since}"
+        if self.until:
+            return f"till och med {self.until}"
+        return ""
+
+
+@dataclasses.dataclass
+class Plan:
+    rows: list[PlannedRow]
+    #: The user the plan was made for (None: the command line, every municipality).
+    user: object | None = None
+
+    def with_status(self, status: RowStatus) -> list[PlannedRow]:
+        return [row for row in self.rows if row.status is status]
+
+    @property
+    def to_import(self) -> list[PlannedRow]:
+        return [row for row in self.rows if row.status in (RowStatus.MATCHED, RowStatus.NEW)]
+
+    @property
+    def new_places(self) -> list[NewPlace]:
+        places = {id(row.new_place): row.new_place for row in self.rows if row.new_place}
+        return list(places.values())
+
+    def counts(self) -> dict[RowStatus, int]:
+        return {status: len(self.with_status(status)) for status in RowStatus}
+
+    def groups(self) -> list[tuple[RowStatus, list[PlannedRow]]]:
+        """Rows by status, for the report: problems first, then what will be written."""
+        order = (RowStatus.UNMATCHED, RowStatus.DUPLICATE, RowStatus.NEW, RowStatus.MATCHED)
+        return [(status, self.with_status(status)) for status in order]
+
+
+class _Municipalities:
+    """All municipalities in memory, found by SCB code or by any of their names."""
+
+    def __init__(self):
+        self.by_code = {}
+        self.exact = defaultdict(set)
+        self.folded = defaultdict(set)
+        self.objects = list(Municipality.objects.select_related("county").order_by("scb_code"))
+        for municipality in self.objects:
+            self.by_code[municipality.scb_code] = municipality
+            for name in (municipality.name, municipality.short_name, municipality.display_name):
+                if name:
+                    key = municipality_key(name)
+                    self.exact[key].add(municipality)
+                    self.folded[fold(key)].add(municipality)
+
+    def find(self, text) -> tuple[Municipality | None, str]:
+        """The municipality, or None and why (naming the candidates)."""
+        text = str(text).strip()
+        if not text:
+            return None, "Kommun saknas."
+        if text.isdigit():
+            municipality = self.by_code.get(text.zfill(4))
+            if municipality is None:
+                return None, f"Ingen kommun har SCB-koden {text}."
+            return municipality, ""
+        key = municipality_key(text)
+        if has_diacritics(key):
+            index, lookup = self.exact, key
+        else:
+            index, lookup = self.folded, key
+        candidates = index.get(lookup) or (
+            # Genitive: "Trollhättans Stad", "Borås'".
+            index.get(lookup[:-1]) if lookup.endswith(("s", "'")) else None
+        )
+        if candidates and len(candidates) == 1:
+            return next(iter(candidates)), ""
+        if candidates:
+            names = " eller ".join(
+                f"{m.name} (SCB-kod {m.scb_code}, {m.county.name})"
+                for m in sorted(candidates, key=lambda m: m.scb_code)
+            )
+            return None, (
+                f"”{text}” kan vara {names}. Skriv namnet med å, ä och ö eller ange SCB-koden."
+            )
+        suggestions = difflib.get_close_matches(fold(key), list(self.folded), n=3, cutoff=0.8)
+        names = sorted(
+            {m.short_name for suggestion in suggestions for m in self.folded[suggestion]}
+        )
+        hint = f" Menade du {' eller '.join(names)}?" if names else ""
+        return None, f"Ingen kommun heter ”{text}”.{hint}"
+
+
+class _Places:
+    """The partner places already registered, in the countries the list names."""
+
+    PLACE_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.REGION)
+
+    def __init__(self, country_ids: Iterable[int]):
+        self.by_key = defaultdict(dict)
+        country_ids = list(country_ids)
+        organisations = Organisation.objects.filter(country_id__in=country_ids).only(
+            "id", "name", "kind", "country_id", "slug"
+        )
+        for organisation in organisations:
+            self._add(organisation, organisation.name)
+        other_names = OrganisationName.objects.filter(
+            organisation__country_id__in=country_ids
+        ).select_related("organisation")
+        for other_name in other_names:
+            self._add(other_name.organisation, other_name.name)
+        self.new = {}
+
+    def _add(self, organisation, name) -> None:
+        self.by_key[(organisation.country_id, place_key(name))][organisation.pk] = organisation
+
+    def find(self, name: str, country: Country) -> tuple[list[Organisation], NewPlace | None]:
+        key = (country.pk, place_key(name))
+        found = list(self.by_key.get(key, {}).values())
+        if len(found) > 1:
+            # Prefer the places (a town, a province) over a namesake association or company.
+            found = [org for org in found if org.kind in self.PLACE_KINDS] or found
+        return found, self.new.get(key)
+
+    def add_new(self, name: str, country: Country, row: int) -> NewPlace:
+        place = NewPlace(name=name, country=country, first_row=row)
+        self.new[(country.pk, place_key(name))] = place
+        return place
+
+
+def _year(value, column: str) -> tuple[int | None, str]:
+    if value in ("", None):
+        return None, ""
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}(?:[.,]0+)?", text):
+        year = int(text[:4])
+        if FIRST_YEAR <= year <= datetime.date.today().year + 10:
+            return year, ""
+    return None, f"{column} ska vara ett årtal, till exempel 1946 (inte ”{text}”)."
+
+
+def twin_towns_plan(
+    *,
+    rows: Iterable[SourceRow],
+    user=None,
+    progress: Callable[[Iterable], Iterable] | None = None,
+) -> Plan:
+    """The dry run: what importing `rows` would do, row by row. Writes nothing.
+
+    `user` narrows the rows a coordinator may import to their own municipalities (None:
+    every municipality, as the management command without --user). `progress` wraps the
+    rows, for a progress bar.
+    """
+    rows = list(rows)
+    municipalities = _Municipalities()
+    allowed = None if user is None or is_national_editor(user) else municipality_ids(user)
+    countries = {country.code: country for country in Country.objects.all()}
+    country_cache: dict[str, Country | None] = {}
+
+    def find_country(text: str) -> Country | None:
+        if text not in country_cache:
+            code = country_code_for(text)
+            country_cache[text] = countries.get(code) if code else None
+        return country_cache[text]
+
+    # First pass, in memory: which municipality and country each row names.
+    resolved = []
+    for row in rows:
+        municipality, municipality_error = municipalities.find(row.municipality)
+        country = find_country(row.country) if row.country else None
+        resolved.append((row, municipality, municipality_error, country))
+
+    country_ids = {country.pk for *_, country in resolved if country is not None}
+    places = _Places(country_ids)
+    municipality_pks = {m.pk for _, m, _, _ in resolved if m is not None}
+    registered = set(
+        PartnershipParty.objects.filter(
+            partnership__kind=CooperationKind.TWIN_TOWN,
+            partnership__municipality_id__in=municipality_pks,
+        ).values_list("partnership__municipality_id", "organisation_id")
+    )
+    seen_pairs: dict[tuple, int] = {}
+
+    planned = []
+    for row, municipality, municipality_error, country in (
+        progress(resolved) if progress else resolved
+    ):
+        planned.append(
+            _plan_row(
+                row,
+                municipality,
+                municipality_error,
+                country,
+                allowed=allowed,
+                places=places,
+                registered=registered,
+                seen_pairs=seen_pairs,
+            )
+        )
+    return Plan(rows=planned, user=user)
+
+
+def _plan_row(
+    row, municipality, municipality_error, country, *, allowed, places, registered, seen_pairs
+):
+    def unmatched(reason: str) -> PlannedRow:
+        return PlannedRow(row, RowStatus.UNMATCHED, reason, municipality, country)
+
+    if municipality is None:
+        return unmatched(municipality_error)
+    if allowed is not None and municipality.pk not in allowed:
+        return unmatched(
+            f"Du samordnar inte {municipality.short_name}; en kommunsamordnare importerar "
+            "bara sina egna kommuners vänorter."
+        )
+    place_name = row.twin_town.strip()
+    if not place_name:
+        return unmatched("Vänort saknas.")
+    if len(place_name) > 200:
+        return unmatched("Vänortens namn är längre än 200 tecken.")
+    if not row.country:
+        return unmatched("Land saknas.")
+    if country is None:
+        return unmatched(
+            f"Landet ”{row.country}” känns inte igen. Skriv det svenska eller engelska "
+            "namnet (Tyskland, Germany) eller ISO-koden (DE)."
+        )
+    if country.code == "SE":
+        return unmatched(
+            "Vänorten ligger i Sverige. Samarbeten mellan två svenska kommuner läggs in "
+            "för hand, så att de blir ett samarbete som syns på båda kommunernas sidor."
+        )
+    since, since_error = _year(row.since, SINCE)
+    until, until_error = _year(row.until, UNTIL)
+    if since_error or until_error:
+        return unmatched(" ".join(filter(None, (since_error, until_error))))
+    if since and until and until < since:
+        return unmatched(f"Till och med ({until}) ligger före Sedan ({since}).")
+
+    existing, new_place = places.find(place_name, country)
+    if len(existing) > 1:
+        names = " och ".join(f"{org.name} ({org.get_kind_display().lower()})" for org in existing)
+        return unmatched(
+            f"Flera organisationer i {country.name} heter så: {names}. Lägg in vänorten för "
+            "hand, eller ge den ena ett annat namn först."
+        )
+    organisation = existing[0] if existing else None
+    # The same place, in this row and in others: a registered one by id, a new one by name.
+    place = ("org", organisation.pk) if organisation else ("new", place_key(place_name), country.pk)
+    pair = (municipality.pk, place)
+    planned = PlannedRow(
+        row, RowStatus.DUPLICATE, "", municipality, country, organisation, new_place, since, until
+    )
+    if organisation is not None and (municipality.pk, organisation.pk) in registered:
+        planned.reason = (
+            f"{municipality.short_name} har redan {organisation.name} ({country.name}) som "
+            "vänort i registret."
+        )
+        return planned
+    if pair in seen_pairs:
+        planned.reason = f"Samma vänortspar som rad {seen_pairs[pair]}."
+        return planned
+
+    if organisation is not None:
+        planned.status = RowStatus.MATCHED
+        planned.reason = f"Orten finns redan: {organisation.name}, {country.name}."
+    elif new_place is not None:
+        planned.status = RowStatus.NEW
+        planned.reason = (
+            f"Orten läggs till som {new_place.name}, {country.name} (samma ort som rad "
+            f"{new_place.first_row})."
+        )
+    else:
+        new_place = places.add_new(place_name, country, row.number)
+        planned.new_place = new_place
+        planned.status = RowStatus.NEW
+        planned.reason = f"Orten läggs till: {place_name}, {country.name}."
+    seen_pairs[pair] = row.number
+    return planned
+
+
+# --- The import ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class ImportResult:
+    partnerships: int
+    organisations: int
+    duplicates: int
+    unmatched: int
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def result_message(result: ImportResult, *, published: bool) -> str:
+    """The Swedish sentence the admin and the command end an import with."""
+    return (
+        f"{_count(result.partnerships, 'vänort', 'vänorter')} importerades "
+        f"{'publicerade' if published else 'som utkast'}, med "
+        f"{_count(result.organisations, 'ny ort', 'nya orter')}. "
+        f"{_count(result.duplicates, 'dubblett', 'dubbletter')} och "
+        f"{_count(result.unmatched, 'rad med fel', 'rader med fel')} hoppades över."
+    )
+
+
+class StalePlanError(Exception):
+    """The register changed between the dry run and the import; nothing was written."""
+
+
+def _check_allowed(plan: Plan, user) -> None:
+    if user is None or is_national_editor(user):
+        return
+    allowed = municipality_ids(user)
+    for row in plan.to_import:
+        if row.municipality.pk not in allowed:
+            raise PermissionDenied(
+                f"Rad {row.number}: du samordnar inte {row.municipality.short_name}."
+            )
+
+
+def _unique_slug(base: str, taken: set[str], *, suffix: str = "") -> str:
+    """ "Køge" → koge, or koge-dk when koge is taken, then koge-dk-2 …"""
+    base = (slugify(fold(base)) or "ort")[:80].strip("-")
+    if suffix and base in taken:
+        base = f"{base}-{suffix}"
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    taken.add(slug)
+    return slug
+
+
+def twin_towns_import(*, plan: Plan, user=None, publish: bool = False) -> ImportResult:
+    """Write the plan's matched and new rows, all or nothing: the new partner places (once
+    each), a twin-town partnership per row and its party. Partnerships are drafts unless
+    `publish`. Every record gets a history entry by `user` ("Vänortsimport").
+
+    Raises PermissionDenied when the plan holds a row for a municipality the user does not
+    coordinate, and StalePlanError when one of its pairs was registered meanwhile.
+    """
+    _check_allowed(plan, user)
+    rows = plan.to_import
+    with transaction.atomic():
+        municipality_pks = {row.municipality.pk for row in rows}
+        registered = set(
+            PartnershipParty.objects.filter(
+                partnership__kind=CooperationKind.TWIN_TOWN,
+                partnership__municipality_id__in=municipality_pks,
+            ).values_list("partnership__municipality_id", "organisation_id")
+        )
+        stale = [
+            row.number
+            for row in rows
+            if row.organisation and (row.municipality.pk, row.organisation.pk) in registered
+        ]
+        if stale:
+            raise StalePlanError(
+                "Registret har ändrats sedan förhandsgranskningen (rad "
+                f"{', '.join(map(str, stale[:5]))}). Inget har sparats; granska filen igen."
+            )
+        organisation_slugs = set(Organisation.objects.values_list("slug", flat=True))
+        partnership_slugs = set(Partnership.objects.values_list("slug", flat=True))
+
+        places = list(dict.fromkeys(row.new_place for row in rows if row.new_place))
+        for place in places:
+            place.organisation = Organisation(
+                name=place.name,
+                slug=_unique_slug(
+                    place.name, organisation_slugs, suffix=place.country.code.lower()
+                ),
+                kind=OrganisationKind.MUNICIPALITY,
+                country=place.country,
+            )
+        _create_with_history(Organisation, [place.organisation for place in places], user)
+
+        partnerships, parties = [], []
+        for row in rows:
+            organisation = row.organisation or row.new_place.organisation
+            partnership = Partnership(
+                name=organisation.name,
+                slug=_unique_slug(
+                    f"{row.municipality.slug} {organisation.slug}"[:90], partnership_slugs
+                ),
+                kind=CooperationKind.TWIN_TOWN,
+                municipality=row.municipality,
+                is_published=publish,
+            )
+            if row.since:
+                partnership.start_date = datetime.date(row.since, 1, 1)
+                partnership.start_precision = DatePrecision.YEAR
+            if row.until:
+                partnership.end_date = datetime.date(row.until, 12, 31)
+                partnership.end_precision = DatePrecision.YEAR
+            partnership.normalise_period()  # what save() does; bulk_create does not call it
+            partnerships.append(partnership)
+            parties.append(
+                PartnershipParty(
+                    partnership=partnership,
+                    organisation=organisation,
+                    role=PartyRole.PARTNER,
+                    since_year=row.since,
+                    until_year=row.until,
+                )
+            )
+        _create_with_history(Partnership, partnerships, user)
+        _create_with_history(PartnershipParty, parties, user)
+        # Written without save(): the search vectors (PostgreSQL) and the public pages'
+        # cache are brought up to date here, once for the whole import.
+        refresh_search_vectors(Partnership.objects.filter(pk__in=[p.pk for p in partnerships]))
+        transaction.on_commit(content_changed)
+    return ImportResult(
+        partnerships=len(partnerships),
+        organisations=len(places),
+        duplicates=len(plan.with_status(RowStatus.DUPLICATE)),
+        unmatched=len(plan.with_status(RowStatus.UNMATCHED)),
+    )
+
+
+def _create_with_history(model, objects: list, user) -> None:
+    """INSERT in batches, with a history entry ("+", by user) for each row."""
+    bulk_create_with_history(
+        objects,
+        model,
+        batch_size=500,
+        default_user=user,
+        default_change_reason=CHANGE_REASON,
+    )

@@ -1,0 +1,179 @@
+"""The admin's twin-town import: upload a list, read the dry run's report, confirm.
+
+The uploaded rows are kept in the session as plain data between the two steps (never a
+plan posted back by the browser); the confirmation plans them again against the register
+as it is then and imports through `twin_towns_import`, all or nothing.
+"""
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from contacts.models import Organisation
+from partnerships.twin_town_import import (
+    MAX_FILE_SIZE,
+    SourceRow,
+    StalePlanError,
+    TwinTownFileError,
+    read_twin_town_file,
+    result_message,
+    twin_towns_import,
+    twin_towns_plan,
+)
+from portal.roles import is_national_editor
+
+SESSION_KEY = "twin_town_import"
+
+
+class TwinTownUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Fil med vänorter",
+        help_text="Excel (xlsx), OpenDocument (ods) eller CSV sparad som UTF-8 (komma eller "
+        "semikolon), högst 5 MB och 10 000 rader.",
+    )
+    publish = forms.BooleanField(
+        label="Publicera direkt",
+        required=False,
+        help_text="Utan krysset blir de importerade vänorterna utkast, som du publicerar "
+        "med åtgärden ”Publicera” i listan när du har granskat dem.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_SIZE:
+            raise forms.ValidationError(
+                f"Filen är för stor ({upload.size / (1024 * 1024):.1f} MB). Den får vara "
+                "högst 5 MB; dela upp listan i flera filer.".replace(".", ",", 1),
+                code="too_large",
+            )
+        try:
+            self.cleaned_data["rows"] = read_twin_town_file(upload.read())
+        except TwinTownFileError as error:
+            raise forms.ValidationError(str(error), code="unreadable") from error
+        return upload
+
+
+class TwinTownImportAdminMixin:
+    """ "Importera vänorter" on the partnership change list (a national editor for every
+    municipality, a coordinator for their own)."""
+
+    twin_town_import_template = "admin/partnerships/partnership/twin_town_import.html"
+    twin_town_report_template = "admin/partnerships/partnership/twin_town_import_report.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "importera-vanorter/",
+                view(self.twin_town_import_view),
+                name="partnerships_partnership_import_twin_towns",
+            ),
+            path(
+                "importera-vanorter/bekrafta/",
+                view(self.twin_town_confirm_view),
+                name="partnerships_partnership_import_twin_towns_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_twin_town_import_permission(self, request) -> bool:
+        organisation_admin = self.admin_site._registry.get(Organisation)
+        return self.has_add_permission(request) and (
+            organisation_admin is None or organisation_admin.has_add_permission(request)
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["has_twin_town_import_permission"] = self.has_twin_town_import_permission(
+            request
+        )
+        return super().changelist_view(request, extra_context)
+
+    def _twin_town_context(self, request, **context):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Importera vänorter",
+            "is_national_editor": is_national_editor(request.user),
+            **context,
+        }
+
+    def twin_town_import_view(self, request):
+        if not self.has_twin_town_import_permission(request):
+            raise PermissionDenied
+        form = TwinTownUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            rows = form.cleaned_data["rows"]
+            plan = twin_towns_plan(rows=rows, user=request.user)
+            token = uuid.uuid4().hex
+            request.session[SESSION_KEY] = {
+                "token": token,
+                "rows": [row.as_list() for row in rows],
+                "publish": form.cleaned_data["publish"],
+                "filename": form.cleaned_data["file"].name,
+                "expected": len(plan.to_import),
+            }
+            return self._twin_town_report(
+                request, plan, token, form.cleaned_data["publish"], form.cleaned_data["file"].name
+            )
+        return TemplateResponse(
+            request, self.twin_town_import_template, self._twin_town_context(request, form=form)
+        )
+
+    def _twin_town_report(self, request, plan, token, publish, filename):
+        counts = plan.counts()
+        context = self._twin_town_context(
+            request,
+            title="Förhandsgranskning av vänortsimporten",
+            plan=plan,
+            groups=[(status, rows) for status, rows in plan.groups() if rows],
+            counts=[(status, counts[status]) for status, _ in plan.groups()],
+            to_import=len(plan.to_import),
+            new_places=len(plan.new_places),
+            token=token,
+            publish=publish,
+            filename=filename,
+        )
+        return TemplateResponse(request, self.twin_town_report_template, context)
+
+    def twin_town_confirm_view(self, request):
+        if not self.has_twin_town_import_permission(request):
+            raise PermissionDenied
+        upload_url = reverse("admin:partnerships_partnership_import_twin_towns")
+        if request.method != "POST":
+            return HttpResponseRedirect(upload_url)
+        stored = request.session.get(SESSION_KEY)
+        if not stored or stored.get("token") != request.POST.get("token"):
+            messages.error(
+                request,
+                "Förhandsgranskningen finns inte längre (den har gått ut eller ersatts av en "
+                "nyare). Inget har importerats; ladda upp filen igen.",
+            )
+            return HttpResponseRedirect(upload_url)
+        rows = [SourceRow.from_list(values) for values in stored["rows"]]
+        plan = twin_towns_plan(rows=rows, user=request.user)
+        if len(plan.to_import) != stored["expected"]:
+            messages.warning(
+                request,
+                "Registret har ändrats sedan förhandsgranskningen. Inget har importerats; "
+                "granska den nya rapporten och bekräfta igen.",
+            )
+            stored["expected"] = len(plan.to_import)
+            request.session[SESSION_KEY] = stored
+            return self._twin_town_report(
+                request, plan, stored["token"], stored["publish"], stored["filename"]
+            )
+        try:
+            result = twin_towns_import(plan=plan, user=request.user, publish=stored["publish"])
+        except StalePlanError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(upload_url)
+        del request.session[SESSION_KEY]
+        messages.success(request, result_message(result, published=stored["publish"]))
+        changelist = reverse("admin:partnerships_partnership_changelist")
+        return HttpResponseRedirect(f"{changelist}?kind__exact=vanort")
