@@ -1,0 +1,12 @@
+"""Mounted under /admin/ in portal/urls.py, before the admin site's own URLs."""
+
+from django.contrib import admin
+from django.urls import path
+
+from quality.views import data_quality
+
+app_name = "quality"
+
+urlpatterns = [
+    path("", admin.site.admin_view(data_quality), name="index"),
+]
