@@ -2,19 +2,17 @@
 
 Export: the change list's queryset (with its filters and search, and the ModelAdmin's
 scope) is written by `export_file`: rows stream from the database in chunks straight into
-the file, never into a tablib Dataset. CSV is sent as a StreamingHttpResponse while it is
-written; XLSX and ODS are written to a temporary file that a FileResponse sends.
+the file, never into a tablib Dataset, and the file is sent as a StreamingHttpResponse
+while it is written, in every format.
 
 Import: django-import-export's two steps (preview, then confirm), with the checks of
 `SpreadsheetImportForm`, the importing user handed to the resource (which enforces the
 scope row by row) and every row written or none.
 """
 
-import tempfile
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,25 +20,18 @@ from import_export.admin import ImportExportMixin
 from import_export.signals import post_export
 
 from portal.scoping import visible
-from portal.spreadsheets.formats import CSV, FORMATS, SpreadsheetFormat
+from portal.spreadsheets.formats import FORMATS, SpreadsheetFormat
 from portal.spreadsheets.forms import SpreadsheetExportForm, SpreadsheetImportForm
 
 
 def export_file(file_format, resource, queryset, *, selected_fields=None, filename: str):
-    """An HTTP response with the export, written row by row from the queryset."""
+    """A streamed HTTP response with the export, written row by row from the queryset."""
     headers = resource.get_export_headers(selected_fields)
     rows = resource.export_rows(queryset, selected_fields)
-    if isinstance(file_format, CSV):
-        response = StreamingHttpResponse(
-            file_format.iter_chunks(headers, rows), content_type=file_format.get_content_type()
-        )
-    else:
-        # FileResponse closes the file when the response is done; it is never named on
-        # disk, so nothing is left behind.
-        spooled = tempfile.TemporaryFile()  # noqa: SIM115
-        file_format.write(spooled, headers, rows, title=resource.get_display_name())
-        spooled.seek(0)
-        response = FileResponse(spooled, content_type=file_format.get_content_type())
+    response = StreamingHttpResponse(
+        file_format.iter_chunks(headers, rows, title=resource.get_display_name()),
+        content_type=file_format.get_content_type(),
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -4,10 +4,12 @@ Each format subclasses django-import-export's own format class, so the admin's f
 menu, `Format.export_data(dataset)` and `Format.create_dataset(data)` work as before. On
 top of that each one
 
-- writes a whole file straight from an iterator of rows (`write`), so an export never
-  holds a tablib Dataset in memory: XLSX through xlsxwriter in constant_memory mode, CSV
-  through the csv module (and `iter_chunks` for a streamed response), ODS as zipped XML
-  written row by row;
+- writes a whole file straight from an iterator of rows (`iter_chunks`, and `write` on
+  top of it), so an export never holds a tablib Dataset in memory, and hands the file on in
+  pieces as it is written: CSV through the csv module, XLSX and ODS as XML written row by
+  row and zipped as it comes by stream-zip. XlsxWriter and openpyxl assemble an XLSX
+  package only when the workbook is closed, so the few parts of SpreadsheetML are written
+  here;
 - reads a file with its own Swedish error messages (`create_dataset`), and recognises
   itself by content (`detect`), so a PNG renamed .xlsx is told apart from a spreadsheet.
 
@@ -35,8 +37,10 @@ in front of a formula in their own file ("'=1+1") is removed, which is what they
 import csv
 import datetime
 import io
+import math
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
@@ -44,6 +48,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 import tablib
 from import_export.formats import base_formats
+from stream_zip import NO_COMPRESSION_32, ZIP_32, stream_zip
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE_PREFIX = "'"
@@ -225,9 +230,17 @@ class SpreadsheetFormat:
         headers, rows = self.read(data)
         return _build_dataset(headers, rows)
 
+    def iter_chunks(
+        self, headers: Sequence[str], rows: Iterable[Sequence], *, title=""
+    ) -> Iterator[bytes]:
+        """The file in pieces as it is written, for a StreamingHttpResponse: the first bytes
+        leave before the last row is read, and no more than a chunk is ever held."""
+        raise NotImplementedError
+
     def write(self, stream, headers: Sequence[str], rows: Iterable[Sequence], *, title=""):
         """Write a complete file to a binary stream."""
-        raise NotImplementedError
+        for chunk in self.iter_chunks(headers, rows, title=title):
+            stream.write(chunk)
 
     def export_data(self, dataset, **kwargs) -> bytes:
         stream = io.BytesIO()
@@ -268,56 +281,208 @@ class XLSX(SpreadsheetFormat, base_formats.XLSX):
             workbook.close()
         return headers, body
 
-    def write(self, stream, headers, rows, *, title=""):
-        import xlsxwriter
+    def iter_chunks(self, headers, rows, *, title=""):
+        name = _XML_ILLEGAL.sub("", title or "Blad1")
+        # Excel's rules for sheet names: at most 31 characters, none of []:*?/\
+        name = re.sub(r"[\[\]:*?/\\]", " ", name)[:31].strip() or "Blad1"
+        # The autofilter's range is known once the last row is written; the workbook part
+        # that names it comes after the sheet in the package.
+        extent = {}
 
-        workbook = xlsxwriter.Workbook(
-            stream,
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_numbers": False,
-                "strings_to_urls": False,
-            },
+        def sheet() -> Iterator[bytes]:
+            yield _xlsx_sheet_head(headers).encode("utf-8")
+            buffer, last_row = [], 1
+            for last_row, row in enumerate(rows, start=2):
+                buffer.append(_xlsx_row(last_row, row))
+                if len(buffer) == ZIP_ROWS_PER_CHUNK:
+                    yield "".join(buffer).encode("utf-8")
+                    buffer.clear()
+            extent["range"] = f"A1:{_column_letter(max(len(headers), 1) - 1)}{max(last_row, 2)}"
+            buffer.append(f'</sheetData><autoFilter ref="{extent["range"]}"/></worksheet>')
+            yield "".join(buffer).encode("utf-8")
+
+        def workbook() -> Iterator[bytes]:
+            yield _xlsx_workbook(name, extent["range"]).encode("utf-8")
+
+        yield from _zip(
+            [
+                ("[Content_Types].xml", [_XLSX_CONTENT_TYPES.encode("utf-8")]),
+                ("_rels/.rels", [_XLSX_ROOT_RELS.encode("utf-8")]),
+                ("xl/_rels/workbook.xml.rels", [_XLSX_WORKBOOK_RELS.encode("utf-8")]),
+                ("xl/styles.xml", [_XLSX_STYLES.encode("utf-8")]),
+                ("xl/worksheets/sheet1.xml", sheet()),
+                ("xl/workbook.xml", workbook()),
+            ]
         )
-        sheet = workbook.add_worksheet((title or "Blad1")[:31])
-        header_format = workbook.add_format({"bold": True})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        amount_format = workbook.add_format({"num_format": "#,##0.00"})
-        for column, header in enumerate(headers):
-            sheet.set_column(column, column, min(max(len(header) + 4, 12), 40))
-            sheet.write_string(0, column, header, header_format)
-        sheet.freeze_panes(1, 0)
 
-        write_string, write_number = sheet.write_string, sheet.write_number
-        date_type, datetime_type, decimal_type = datetime.date, datetime.datetime, Decimal
-        row_number = 0
-        for row_number, row in enumerate(rows, start=1):
-            for column, value in enumerate(row):
-                kind = type(value)
-                if kind is str:
-                    if value:
-                        write_string(row_number, column, value)
-                elif value is None:
-                    continue
-                elif kind is date_type:
-                    write_number(
-                        row_number, column, value.toordinal() - EXCEL_EPOCH_ORDINAL, date_format
-                    )
-                elif kind is decimal_type:
-                    write_number(row_number, column, float(value), amount_format)
-                elif kind is int or kind is float:
-                    write_number(row_number, column, value)
-                elif kind is bool:
-                    sheet.write_boolean(row_number, column, value)
-                elif kind is datetime_type:
-                    sheet.write_datetime(row_number, column, value, datetime_format)
-                else:
-                    write_string(row_number, column, str(value))
-        if headers:
-            sheet.autofilter(0, 0, max(row_number, 1), len(headers) - 1)
-        workbook.close()
+
+#: Rows written to a ZIP member between two chunks handed on.
+ZIP_ROWS_PER_CHUNK = 500
+
+
+def _zip(members, *, stored: tuple[str, ...] = ()) -> Iterator[bytes]:
+    """A ZIP package written as its members' chunks come, by stream-zip.
+
+    Deflated members carry their sizes after the data (a data descriptor), so nothing has
+    to be held back. Members named in `stored` (ODS's mimetype) are small and written
+    uncompressed with their sizes up front and no extra field, as ODF requires and
+    LibreOffice checks.
+    """
+    modified = datetime.datetime.now()
+    files = (
+        (name, modified, 0o644, NO_COMPRESSION_32 if name in stored else ZIP_32, chunks)
+        for name, chunks in members
+    )
+    return stream_zip(
+        files,
+        extended_timestamps=False,
+        get_compressobj=lambda: zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS),
+    )
+
+
+_XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_XLSX_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XLSX_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XLSX_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
+<Default Extension="xml" ContentType="application/xml"/>\
+<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
+<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
+<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
+</Types>"""
+_XLSX_ROOT_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="{_XLSX_PACKAGE_RELS}">\
+<Relationship Id="rId1" Type="{_XLSX_RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/>\
+</Relationships>"""
+_XLSX_WORKBOOK_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="{_XLSX_PACKAGE_RELS}">\
+<Relationship Id="rId1" Type="{_XLSX_RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/>\
+<Relationship Id="rId2" Type="{_XLSX_RELATIONSHIPS}/styles" Target="styles.xml"/>\
+</Relationships>"""
+# Cell styles by index: 0 plain, 1 bold header, 2 date, 3 amount with two decimals and
+# thousands grouping, 4 date and time.
+_XLSX_STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="{_XLSX_MAIN}">\
+<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/>\
+<numFmt numFmtId="165" formatCode="yyyy\\-mm\\-dd\\ hh:mm"/></numFmts>\
+<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>\
+<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>\
+<fills count="2"><fill><patternFill patternType="none"/></fill>\
+<fill><patternFill patternType="gray125"/></fill></fills>\
+<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
+<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
+<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
+</styleSheet>"""
+#: Excel's limit on the characters in one cell.
+XLSX_MAX_CELL_TEXT = 32_767
+# OOXML writes characters XML cannot hold as _xHHHH_, and so a literal "_x0041_" in text must
+# have its underscore escaped (_x005F_) to survive; `_ooxml_unescape` reads both back.
+_OOXML_LITERAL = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+_OOXML_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+_COLUMN_LETTERS: list[str] = []
+
+
+def _column_letter(index: int) -> str:
+    """A, B, … Z, AA, … for a 0-based column index."""
+    while len(_COLUMN_LETTERS) <= index:
+        number, letters = len(_COLUMN_LETTERS) + 1, ""
+        while number:
+            number, remainder = divmod(number - 1, 26)
+            letters = chr(65 + remainder) + letters
+        _COLUMN_LETTERS.append(letters)
+    return _COLUMN_LETTERS[index]
+
+
+def _xlsx_text(value: str) -> str:
+    value = value[:XLSX_MAX_CELL_TEXT]
+    if "_x" in value:
+        value = _OOXML_LITERAL.sub("_x005F_", value)
+    value = _OOXML_CONTROL.sub(lambda match: f"_x{ord(match.group(0)):04X}_", value)
+    return xml_escape(value.replace("\ufffe", "\ufffd").replace("\uffff", "\ufffd"))
+
+
+def _xlsx_cell(reference: str, value) -> str:
+    kind = type(value)
+    if kind is str:
+        if not value:
+            return ""
+        return (
+            f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">'
+            f"{_xlsx_text(value)}</t></is></c>"
+        )
+    if value is None:
+        return ""
+    if kind is datetime.date:
+        return f'<c r="{reference}" s="2"><v>{value.toordinal() - EXCEL_EPOCH_ORDINAL}</v></c>'
+    if kind is Decimal:
+        return f'<c r="{reference}" s="3"><v>{format(value, "f")}</v></c>'
+    if kind is bool:
+        return f'<c r="{reference}" t="b"><v>{int(value)}</v></c>'
+    if kind is int or kind is float:
+        if kind is float and not math.isfinite(value):
+            return ""  # no cell: a spreadsheet has no number for NaN or infinity
+        return f'<c r="{reference}"><v>{value!r}</v></c>'
+    if kind is datetime.datetime:
+        value = value.replace(tzinfo=None)
+        serial = value.toordinal() - EXCEL_EPOCH_ORDINAL
+        serial += (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+        return f'<c r="{reference}" s="4"><v>{serial!r}</v></c>'
+    return _xlsx_cell(reference, str(value))
+
+
+def _xlsx_row(number: int, values: Sequence) -> str:
+    cells = "".join(
+        [
+            _xlsx_cell(f"{_column_letter(column)}{number}", value)
+            for column, value in enumerate(values)
+            if value is not None and value != ""
+        ]
+    )
+    return f'<row r="{number}">{cells}</row>'
+
+
+def _xlsx_sheet_head(headers: Sequence[str]) -> str:
+    columns = "".join(
+        f'<col min="{index}" max="{index}" width="{min(max(len(header) + 4, 12), 40)}" '
+        'customWidth="1"/>'
+        for index, header in enumerate(headers, start=1)
+    )
+    header_cells = "".join(
+        f'<c r="{_column_letter(column)}1" t="inlineStr" s="1"><is><t xml:space="preserve">'
+        f"{_xlsx_text(str(header))}</t></is></c>"
+        for column, header in enumerate(headers)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{_XLSX_MAIN}" xmlns:r="{_XLSX_RELATIONSHIPS}">'
+        '<sheetViews><sheetView workbookViewId="0">'
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+        + (f"<cols>{columns}</cols>" if columns else "")
+        + f'<sheetData><row r="1">{header_cells}</row>'
+    )
+
+
+_QUOTE = {'"': "&quot;"}
+
+
+def _xlsx_workbook(sheet_name: str, filter_range: str) -> str:
+    start, end = (re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", cell) for cell in filter_range.split(":"))
+    reference = "'" + sheet_name.replace("'", "''") + f"'!{start}:{end}"
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<workbook xmlns="{_XLSX_MAIN}" xmlns:r="{_XLSX_RELATIONSHIPS}">'
+        "<bookViews><workbookView/></bookViews><sheets>"
+        f'<sheet name="{xml_escape(sheet_name, _QUOTE)}" sheetId="1" r:id="rId1"/>'
+        '</sheets><definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" '
+        f'hidden="1">{xml_escape(reference)}</definedName></definedNames></workbook>'
+    )
 
 
 class CSV(SpreadsheetFormat, base_formats.CSV):
@@ -355,12 +520,15 @@ class CSV(SpreadsheetFormat, base_formats.CSV):
             raise SpreadsheetFileError("Filen är tom.")
         return rows[0], rows[1:]
 
-    def iter_chunks(self, headers, rows) -> Iterator[bytes]:
-        """The file in pieces of about CHUNK_ROWS rows, for a StreamingHttpResponse."""
+    def iter_chunks(self, headers, rows, *, title=""):
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         buffer.write("\ufeff")
         writer.writerow(headers)
+        # The header row leaves at once, before the first rows are read from the database.
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
         pending = 0
         for row in rows:
             writer.writerow([value if type(value) is str else _cell_text(value) for value in row])
@@ -371,10 +539,6 @@ class CSV(SpreadsheetFormat, base_formats.CSV):
                 buffer.truncate()
                 pending = 0
         yield buffer.getvalue().encode("utf-8")
-
-    def write(self, stream, headers, rows, *, title=""):
-        for chunk in self.iter_chunks(headers, rows):
-            stream.write(chunk)
 
     def get_content_type(self) -> str:
         return "text/csv; charset=utf-8"
@@ -464,6 +628,8 @@ def _ods_cell(value) -> str:
             f"<text:p>{text}</text:p></table:table-cell>"
         )
     if kind is int or kind is float:
+        if kind is float and not math.isfinite(value):
+            return "<table:table-cell/>"  # a spreadsheet has no number for NaN or infinity
         text = repr(value)
         return (
             f'<table:table-cell office:value-type="float" office:value="{text}">'
@@ -621,40 +787,44 @@ class ODS(SpreadsheetFormat, base_formats.ODS):
             raise SpreadsheetFileError("Filen är tom.")
         return rows[0], rows[1:]
 
-    def write(self, stream, headers, rows, *, title=""):
-        with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            # The mimetype comes first and uncompressed, so the file identifies itself.
-            archive.writestr(
-                zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED
+    def iter_chunks(self, headers, rows, *, title=""):
+        def content() -> Iterator[bytes]:
+            name = xml_escape(title or "Blad1", {'"': "&quot;"})
+            parts = [_ODS_CONTENT_HEAD, f'<table:table table:name="{name}">']
+            parts.append(
+                f'<table:table-column table:number-columns-repeated="{max(len(headers), 1)}"/>'
             )
-            archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
-            archive.writestr("styles.xml", _ODS_STYLES)
-            with archive.open("content.xml", "w", force_zip64=True) as content:
-                name = xml_escape(title or "Blad1", {'"': "&quot;"})
-                parts = [_ODS_CONTENT_HEAD, f'<table:table table:name="{name}">']
+            parts.append("<table:table-row>")
+            for header in headers:
                 parts.append(
-                    f'<table:table-column table:number-columns-repeated="{max(len(headers), 1)}"/>'
+                    '<table:table-cell table:style-name="cehead" office:value-type="string">'
+                    f"{_ods_paragraphs(header)}</table:table-cell>"
                 )
-                parts.append("<table:table-row>")
-                for header in headers:
-                    parts.append(
-                        '<table:table-cell table:style-name="cehead" office:value-type="string">'
-                        f"{_ods_paragraphs(header)}</table:table-cell>"
-                    )
-                parts.append("</table:table-row>")
-                content.write("".join(parts).encode("utf-8"))
-                buffer = []
-                for count, row in enumerate(rows, start=1):
-                    buffer.append(
-                        "<table:table-row>"
-                        + "".join([_ods_cell(value) for value in row])
-                        + "</table:table-row>"
-                    )
-                    if count % 500 == 0:
-                        content.write("".join(buffer).encode("utf-8"))
-                        buffer.clear()
-                buffer.append("</table:table>" + _ODS_CONTENT_TAIL)
-                content.write("".join(buffer).encode("utf-8"))
+            parts.append("</table:table-row>")
+            yield "".join(parts).encode("utf-8")
+            buffer = []
+            for row in rows:
+                buffer.append(
+                    "<table:table-row>"
+                    + "".join([_ods_cell(value) for value in row])
+                    + "</table:table-row>"
+                )
+                if len(buffer) == ZIP_ROWS_PER_CHUNK:
+                    yield "".join(buffer).encode("utf-8")
+                    buffer.clear()
+            buffer.append("</table:table>" + _ODS_CONTENT_TAIL)
+            yield "".join(buffer).encode("utf-8")
+
+        # The mimetype comes first and uncompressed, so the file identifies itself.
+        yield from _zip(
+            [
+                ("mimetype", [ODS_MIMETYPE.encode("ascii")]),
+                ("META-INF/manifest.xml", [_ODS_MANIFEST.encode("utf-8")]),
+                ("styles.xml", [_ODS_STYLES.encode("utf-8")]),
+                ("content.xml", content()),
+            ],
+            stored=("mimetype",),
+        )
 
     def get_content_type(self) -> str:
         return ODS_MIMETYPE

@@ -13,6 +13,7 @@ from portal.spreadsheets.formats import (
     CSV,
     FORMATS,
     ODS,
+    ODS_MIMETYPE,
     XLSX,
     SpreadsheetFileError,
     detect_format,
@@ -173,3 +174,71 @@ def test_blank_trailing_columns_and_rows_are_ignored():
 
     assert dataset.headers == ["Titel"]
     assert list(dataset) == [("Ett",)]
+
+
+@pytest.mark.parametrize("format_class", FORMATS)
+def test_the_file_leaves_in_pieces_before_the_last_row_is_read(format_class):
+    """A download of 50 000 rows starts at once: the first bytes are handed on while rows
+    are still being read, and a whole file is never held."""
+    read = 0
+
+    def rows():
+        nonlocal read
+        for number in range(5000):
+            read += 1
+            yield [f"rad {number}", number, datetime.date(2014, 1, 1)]
+
+    chunks = format_class().iter_chunks(["Titel", "Nummer", "Datum"], rows(), title="Projekt")
+    first = next(chunk for chunk in chunks if chunk)
+    assert read < 5000
+    rest = b"".join(chunks)
+    assert read == 5000
+    dataset = format_class().create_dataset(first + rest)
+    assert len(dataset) == 5000
+    assert dataset[4999][0] == "rad 4999"
+
+
+@pytest.mark.parametrize(
+    "text", ["_x0041_ står kvar", "tab\toch\rretur", "styrtecken \x01 och \x1f", "<&>\"'"]
+)
+def test_xlsx_keeps_text_that_looks_like_ooxml_escapes(text):
+    stream = io.BytesIO()
+    XLSX().write(stream, ["Text"], [[text]])
+
+    assert XLSX().create_dataset(stream.getvalue())[0][0] == text
+
+
+def test_xlsx_sheet_name_follows_excels_rules():
+    stream = io.BytesIO()
+    XLSX().write(stream, ["A"], [["x"]], title="Projekt/2024: [alla] och fler tecken än 31")
+
+    workbook = zipfile.ZipFile(stream).read("xl/workbook.xml").decode()
+    assert 'name="Projekt 2024   alla  och fler t"' in workbook
+
+
+def test_ods_mimetype_is_first_stored_and_without_a_data_descriptor():
+    """ODF: the mimetype entry is first, uncompressed, with no extra field; LibreOffice
+    (24.8 and later) calls a STORED entry with a data descriptor corrupt."""
+    stream = io.BytesIO()
+    ODS().write(stream, ["A"], [["x"]])
+    data = stream.getvalue()
+
+    first = zipfile.ZipFile(io.BytesIO(data)).infolist()[0]
+    assert first.filename == "mimetype"
+    assert first.compress_type == zipfile.ZIP_STORED
+    assert not first.flag_bits & 0x08
+    assert first.extra == b""
+    assert data[30:38] == b"mimetype" and data[38:84] == ODS_MIMETYPE.encode()
+    for entry in zipfile.ZipFile(io.BytesIO(data)).infolist():
+        assert not (entry.compress_type == zipfile.ZIP_STORED and entry.flag_bits & 0x08)
+
+
+@pytest.mark.parametrize("format_class", [XLSX, ODS])
+def test_not_a_number_becomes_an_empty_cell(format_class):
+    stream = io.BytesIO()
+    rows = [[float("nan"), float("inf"), "rad ett"], [1.5, None, "rad två"]]
+    format_class().write(stream, ["A", "B", "C"], rows)
+
+    dataset = format_class().create_dataset(stream.getvalue())
+    assert list(dataset[0]) in ([None, None, "rad ett"], ["", "", "rad ett"])
+    assert float(dataset[1][0]) == 1.5
