@@ -3,7 +3,8 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from portal.choices import Currency
@@ -56,6 +57,33 @@ class ProjectKind(models.TextChoices):
 class ProjectQuerySet(PeriodQuerySet):
     def published(self):
         return self.filter(is_published=True, municipality__is_published=True)
+
+    def with_grant_source(self):
+        """Annotates `grant_source_id`: the funding source a project's grant comes from. That
+        is its programme's (ERUF → EU-medel), or else the project's own funding source when
+        it names exactly one; otherwise None (the grant's source is not known)."""
+        own = (
+            Project.funding_sources.through.objects.filter(project=OuterRef("pk"))
+            .values("project")
+            .annotate(count=Count("pk"), source=Min("fundingsource"))
+            .filter(count=1)
+            .values("source")
+        )
+        return self.annotate(
+            grant_source_id=Coalesce(F("programme__funding_source"), Subquery(own[:1]))
+        )
+
+    def grant_totals(self) -> list[dict]:
+        """Granted money by funding source and currency, in one query: dicts with
+        `grant_source_id`, `grant_currency`, `total` and `projects`, largest first."""
+        return list(
+            self.filter(grant_amount__isnull=False)
+            .with_grant_source()
+            .order_by()
+            .values("grant_source_id", "grant_currency")
+            .annotate(total=Sum("grant_amount"), projects=Count("pk"))
+            .order_by("-total", "grant_currency")
+        )
 
 
 def money_constraints() -> list[models.BaseConstraint]:
@@ -226,6 +254,12 @@ class Project(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
         return format_money(self.grant_amount, self.grant_currency)
 
     @property
+    def public_partnership(self):
+        """The partnership it belongs to, where residents may see it; None otherwise."""
+        partnership = self.partnership
+        return partnership if partnership is not None and partnership.is_public else None
+
+    @property
     def lead_partner(self):
         for participant in self.project_participants.all():
             if participant.role == ParticipantRole.LEAD_PARTNER:
@@ -376,3 +410,9 @@ class Story(TimestampedModel, NaturalKeyModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def public_partnership(self):
+        """The partnership it tells of, where residents may see it; None otherwise."""
+        partnership = self.partnership
+        return partnership if partnership is not None and partnership.is_public else None
