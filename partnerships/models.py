@@ -153,6 +153,17 @@ class Partnership(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel)
     def is_live(self) -> bool:
         return self.status_on() != PeriodStatus.FINISHED
 
+    @property
+    def is_public(self) -> bool:
+        """Shown to residents: published, and its municipality too (select_related it)."""
+        return self.is_published and self.municipality.is_published
+
+    @property
+    def public_replaced_by(self):
+        """What replaced it, where residents may see that; None otherwise."""
+        replaced_by = self.replaced_by
+        return replaced_by if replaced_by is not None and replaced_by.is_public else None
+
 
 class PartyRole(models.TextChoices):
     PARTNER = "partner", "Partner"

@@ -71,3 +71,30 @@ def test_municipalities_without_published_content_are_not_listed(client):
     assert {"vaxjo", "trollhattan", "kristianstad", "orebro"} <= names
     assert "stockholm" not in names
     assert client.get("/kommuner/stockholm/").status_code == 404
+
+
+def test_an_unpublished_partnership_is_not_named_from_its_projects_successors_or_stories(client):
+    """A draft partnership's name is not shown, linked or downloaded from the records that
+    point at it: a project, the partnership it replaced, or a story."""
+    Partnership.objects.filter(
+        slug__in=["vaxjo-an-giang", "trollhattan-nordiskt-samarbetsavtal", "gnosjo-stefan-voda"]
+    ).update(name="HEMLIGT UTKAST", is_published=False)
+
+    pages = [
+        "/projekt/an-giang-forstudie-vatten-och-avlopp/",
+        "/samarbeten/trollhattan-kerava/",
+        "/kommuner/trollhattan/",
+        "/kommuner/gnosjo/",
+        "/berattelser/",
+        "/projekt/ladda-ner.csv?municipality=vaxjo",
+        "/samarbeten/ladda-ner.json?municipality=trollhattan",
+    ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        content = (
+            b"".join(response.streaming_content) if response.streaming else response.content
+        ).decode()
+        assert "HEMLIGT UTKAST" not in content, path
+        assert "/samarbeten/vaxjo-an-giang/" not in content, path
+        assert "/samarbeten/gnosjo-stefan-voda/" not in content, path
