@@ -14,7 +14,13 @@ class OrganisationNameInline(ScopedQuerysetMixin, admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(PortalAdmin):
     list_display = ["name", "short_name", "kind", "country", "municipality"]
-    list_filter = ["kind", "country__world_region", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "kind",
+        "country__world_region",
+        ("country", admin.RelatedOnlyFieldListFilter),
+        # Partners abroad without a place on the map (portal/maps.py) are found here.
+        ("latitude", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["name", "short_name", "other_names__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country", "municipality"]
@@ -34,9 +40,16 @@ class OrganisationNameAdmin(PortalAdmin):
 @admin.register(Person)
 class PersonAdmin(SpreadsheetAdminMixin, PortalAdmin):
     resource_classes = [PersonResource]
-    list_display = ["name", "title", "organisation", "email", "phone_column"]
+    list_display = [
+        "name",
+        "title",
+        "organisation",
+        "email",
+        "phone_column",
+        "contact_details_public",
+    ]
     search_fields = ["name", "email", "title", "organisation__name"]
-    list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["contact_details_public", ("organisation", admin.RelatedOnlyFieldListFilter)]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organisation"]
     list_select_related = ["organisation"]

@@ -1,6 +1,9 @@
 """Organisations of every kind and the people to contact. One person, one record."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from portal.fields import PhoneNumberField
@@ -18,6 +21,9 @@ class OrganisationKind(models.TextChoices):
     COMPANY = "foretag", "Företag"
     ASSOCIATION = "forening", "Förening eller ideell organisation"
     OTHER = "annan", "Annan organisation"
+
+
+COORDINATES_TOGETHER = "Ange både latitud och longitud, eller ingen av dem."
 
 
 class Organisation(NaturalKeyModel):
@@ -42,6 +48,27 @@ class Organisation(NaturalKeyModel):
         blank=True,
         help_text="Till exempel Arizona.",
     )
+    # The place on the partner map (portal/maps.py): the town centre, in decimal degrees.
+    latitude = models.DecimalField(
+        "latitud",
+        max_digits=7,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="Ortens läge på kartan i decimala grader, från −90 till 90: norr om "
+        "ekvatorn positivt, söder om negativt. Till exempel 56.87767 för Växjö.",
+    )
+    longitude = models.DecimalField(
+        "longitud",
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text="Från −180 till 180: öster om Greenwich positivt, väster om negativt. "
+        "Till exempel 14.80906 för Växjö.",
+    )
     website = models.URLField("webbplats", blank=True)
     description = models.TextField("beskrivning", blank=True)
     municipality = models.ForeignKey(
@@ -60,9 +87,24 @@ class Organisation(NaturalKeyModel):
         verbose_name = "organisation"
         verbose_name_plural = "organisationer"
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="organisation_coordinates_both_or_neither",
+                violation_error_message=COORDINATES_TOGETHER,
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    def clean(self):
+        super().clean()
+        if self.latitude is None and self.longitude is not None:
+            raise ValidationError({"latitude": COORDINATES_TOGETHER})
+        if self.longitude is None and self.latitude is not None:
+            raise ValidationError({"longitude": COORDINATES_TOGETHER})
 
 
 class OrganisationName(NaturalKeyModel):
@@ -115,6 +157,15 @@ class Person(NaturalKeyModel):
     phone = PhoneNumberField(
         "telefon", help_text="Till exempel 0470-410 00; numret sparas i internationell form."
     )
+    contact_details_public = models.BooleanField(
+        "visa e-post och telefon publikt",
+        default=False,
+        help_text=(
+            "Personuppgifter: kryssa i när personen har godkänt att e-postadress och "
+            "telefonnummer visas på webbplatsen, i nedladdningar och i API:t. Annars visas "
+            "bara namn, titel och organisation."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -129,6 +180,20 @@ class Person(NaturalKeyModel):
     @property
     def phone_display(self) -> str:
         return format_phone(self.phone)
+
+    # The one place that decides whether a person's e-mail and phone may be shown: pages,
+    # downloads and the API read these, never email/phone directly.
+    @property
+    def public_email(self) -> str:
+        return self.email if self.contact_details_public else ""
+
+    @property
+    def public_phone(self) -> str:
+        return self.phone if self.contact_details_public else ""
+
+    @property
+    def public_phone_display(self) -> str:
+        return format_phone(self.public_phone) if self.public_phone else ""
 
 
 class ContactCentre(NaturalKeyModel):

@@ -6,7 +6,12 @@ from import_export.fields import Field
 from contacts.models import Person
 from portal.spreadsheets import keys
 from portal.spreadsheets.resources import SpreadsheetResource
-from portal.spreadsheets.widgets import NaturalKeyWidget, PhoneWidget, TextWidget
+from portal.spreadsheets.widgets import (
+    BooleanCellWidget,
+    NaturalKeyWidget,
+    PhoneWidget,
+    TextWidget,
+)
 
 
 class PersonResource(SpreadsheetResource):
@@ -16,6 +21,12 @@ class PersonResource(SpreadsheetResource):
     organisation = Field("organisation", "Organisation", NaturalKeyWidget(keys.organisation_key()))
     email = Field("email", "E-post", TextWidget())
     phone = Field("phone", "Telefon", PhoneWidget())
+    contact_details_public = Field(
+        "contact_details_public",
+        "Visa e-post och telefon publikt",
+        BooleanCellWidget(),
+        default=False,
+    )
 
     owner_field = None
     slug_source = "name"
@@ -23,4 +34,12 @@ class PersonResource(SpreadsheetResource):
 
     class Meta:
         model = Person
-        fields = ("slug", "name", "title", "organisation", "email", "phone")
+        fields = (
+            "slug",
+            "name",
+            "title",
+            "organisation",
+            "email",
+            "phone",
+            "contact_details_public",
+        )
