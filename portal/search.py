@@ -1,10 +1,11 @@
 """Site search (/sok/): who finds what, how hits are ranked, and the snippets under them.
 
-On PostgreSQL, municipalities, partnerships, projects and networks are searched with Swedish
-full-text search over a stored `search_vector` (weights A–C, GIN-indexed), ranked with
-`SearchRank`, with snippets from `SearchHeadline`, and misspelt or unaccented names
-("Vaxjo", "Trollhatan") found with pg_trgm word similarity over `unaccent()`ed names. The old
-substring matches are kept as well, so a prefix ("Växj") or a partner's name still finds.
+On PostgreSQL, municipalities, partnerships, projects, networks and partner requests are
+searched with Swedish full-text search over a stored `search_vector` (weights A–C,
+GIN-indexed), ranked with `SearchRank`, with snippets from `SearchHeadline`, and misspelt or
+unaccented names ("Vaxjo", "Trollhatan") found with pg_trgm word similarity over `unaccent()`ed
+names. The old substring matches are kept as well, so a prefix ("Växj") or a partner's name
+still finds.
 
 On SQLite (development) the same functions answer with substring matches, ranked title/name
 hits first, with snippets cut in Python; municipality names are compared without diacritics.
@@ -84,6 +85,12 @@ VECTOR_FIELDS = {
     "networks.Network": [
         ("name", "A"),
         ("acronym", "A"),
+        ("description", "C"),
+    ],
+    "seeking.PartnerRequest": [
+        ("title", "A"),
+        ("countries__name", "B"),
+        ("themes__name", "B"),
         ("description", "C"),
     ],
 }
@@ -403,6 +410,19 @@ NETWORK = Searchable(
     body_fields=("description",),
 )
 
+PARTNER_REQUEST = Searchable(
+    title_fields=("title",),
+    other_fields=(
+        "municipality__short_name",
+        "organisation__name",
+        "countries__name",
+        "themes__name",
+    ),
+    name_fields=("title",),
+    body_fields=("description",),
+    many_fields=("countries__name", "themes__name"),
+)
+
 
 def _close_to_a_word(needle: str, text: str) -> bool:
     """A misspelling of one of the words in `text` ("trollhatan" for "trollhattans")."""
@@ -459,6 +479,16 @@ def search_networks(query: str, limit: int) -> list:
     from networks.models import Network
 
     return _search(Network.objects.published(), NETWORK, query, limit, "name")
+
+
+def search_partner_requests(query: str, limit: int) -> list:
+    """Published partner requests that are still current (expired ones are never found)."""
+    from seeking.models import PartnerRequest
+
+    requests = PartnerRequest.objects.public().select_related(
+        "municipality", "organisation__country"
+    )
+    return _search(requests, PARTNER_REQUEST, query, limit, "title")
 
 
 # Migrations

@@ -222,7 +222,8 @@ def test_only_public_people_are_found_among_namesakes(client):
     """Names are matched first, then publication is checked: people on no published page
     are never shown, and the public namesake is."""
     from contacts.models import Person
-    from portal.views import first_public, public_people
+    from portal.selectors import public_people
+    from portal.views import first_public
 
     for number in range(5):
         Person.objects.create(name=f"Zeta Testsson {number}", slug=f"zeta-{number}")
@@ -232,3 +233,11 @@ def test_only_public_people_are_found_among_namesakes(client):
     named = Person.objects.filter(name__icontains="Zeta Testsson")
     assert first_public(named, public_people(), limit=25) == [public]
     assert [person.pk for person in hits(client, "Zeta Testsson", "people")] == [public.pk]
+
+
+@pytest.mark.parametrize("query", ["a\x00", "\x00", "Växjö\x00\x1f", "\x07klimat"])
+def test_control_characters_in_a_query_are_ignored(client, query):
+    response = client.get("/sok/", {"q": query})
+
+    assert response.status_code == 200
+    assert "\x00" not in response.content.decode()
