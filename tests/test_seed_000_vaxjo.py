@@ -103,7 +103,7 @@ def test_all_contact_people():
 def test_eu_projects():
     sumba = Project.objects.get(acronym="SUMBA")
     assert sumba.period_display == "oktober 2017 – september 2020"
-    assert sumba.grant_display == "3 000 000 SEK"
+    assert sumba.grant_display == "3\u00a0000\u00a0000 SEK"
     assert "drygt 3 miljoner kronor" in sumba.money_note
     assert sumba.programme.short_name == "ERUF"
     assert set(sumba.partner_countries.values_list("code", flat=True)) == {
