@@ -88,10 +88,23 @@ def sync_counties(report: LoadReport) -> None:
         )
 
 
+#: Official names the reference file gets wrong, by SCB code. The file adds a genitive s
+#: to names ending in x, which Swedish does not ("Kalix kommun", as SCB and the
+#: municipalities themselves write it). The file is kept as published; this corrects it.
+OFFICIAL_NAME_CORRECTIONS = {
+    "2513": "Överkalix kommun",
+    "2514": "Kalix kommun",
+}
+
+
 def sync_municipalities(report: LoadReport) -> None:
     """All 290 kommuner. Display names, texts and publishing come from the seed fixtures."""
     with open(REFERENCE_DIR / "municipalities.csv", encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
+    for row in rows:
+        row["municipality_name"] = OFFICIAL_NAME_CORRECTIONS.get(
+            row["municipality_code"], row["municipality_name"]
+        )
     counties = {county.code: county for county in County.objects.all()}
     slugs = municipality_slugs(rows)
     for row in rows:

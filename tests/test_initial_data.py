@@ -99,3 +99,10 @@ def test_all_290_municipalities_and_21_counties():
     assert (vaxjo.slug, vaxjo.county.name) == ("vaxjo", "Kronobergs län")
     assert Municipality.objects.get(scb_code="0305").slug == "habo-uppsala"
     assert Municipality.objects.get(scb_code="0643").slug == "habo"
+
+
+def test_official_names_have_no_genitive_s_after_x():
+    """The reference file writes "Kalixs kommun"; SCB and the municipality write Kalix."""
+    names = dict(Municipality.objects.values_list("scb_code", "name"))
+    assert (names["2514"], names["2513"]) == ("Kalix kommun", "Överkalix kommun")
+    assert not [name for name in names.values() if "xs kommun" in name]
