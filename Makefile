@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate load test lint check browser bench bench-load clean
+.PHONY: install run serve migrate load test lint check browser bench bench-twin-towns bench-load bench-downloads clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,10 @@ test: lint check browser
 bench: install
 	$(BIN)/python bench/export_projects.py
 
+# The twin-town import of a 1 000-row list: dry run and import (target under 10 s together).
+bench-twin-towns: install
+	$(BIN)/python bench/twin_town_import.py
+
 # Load on `make serve` with the scale data on PostgreSQL (bench/load.py): requests/s,
 # p50/p95 and queries of four pages, cached and uncached. wrk comes from apt when missing.
 bench-load: install
@@ -83,6 +87,11 @@ bench-load: install
 		fi; \
 	fi
 	$(BIN)/python bench/load.py
+
+# The whole project list (50 000 rows) downloaded as CSV, XLSX and JSON: time to the first
+# bytes, total time and peak memory (bench/downloads.py), on the same database as bench-load.
+bench-downloads: install
+	$(BIN)/python bench/downloads.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

@@ -1,10 +1,12 @@
 from django.urls import path
 
 from networks import views
+from networks.downloads import NetworkDownloadView
 
 app_name = "networks"
 
 urlpatterns = [
     path("", views.NetworkListView.as_view(), name="list"),
+    NetworkDownloadView.urlpattern(),
     path("<slug:slug>/", views.network_detail, name="detail"),
 ]

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from partnerships.models import ExchangeProgramme, Partnership, PartnershipParty
 from partnerships.resources import PartnershipResource
+from partnerships.twin_town_import_admin import TwinTownImportAdminMixin
 from portal.admin_base import (
     NeedsReviewFilter,
     PortalAdmin,
@@ -28,9 +29,16 @@ class ExchangeProgrammeInline(ScopedQuerysetMixin, admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(
-    SpreadsheetAdminMixin, ReviewAdminMixin, PublishAdminMixin, PeriodAdminMixin, PortalAdmin
+    TwinTownImportAdminMixin,
+    SpreadsheetAdminMixin,
+    ReviewAdminMixin,
+    PublishAdminMixin,
+    PeriodAdminMixin,
+    PortalAdmin,
 ):
     resource_classes = [PartnershipResource]
+    # The spreadsheet buttons and "Importera vänorter" (partnerships/twin_town_import_admin.py).
+    import_export_change_list_template = "admin/partnerships/partnership/change_list.html"
     actions = ["publish", "unpublish", "mark_reviewed"]
     list_display = [
         "name",

@@ -2,8 +2,9 @@ from django.shortcuts import get_object_or_404, render
 
 from partnerships.filters import PartnershipFilter
 from portal.listing import PublicListView
-from portal.selectors import partnership_queryset, split_by_status
+from portal.selectors import grant_totals, partnership_queryset, split_by_status
 from portal.structured_data import partnership_data
+from projects.models import Project
 
 
 class PartnershipListView(PublicListView):
@@ -11,6 +12,7 @@ class PartnershipListView(PublicListView):
     template_name = "partnerships/partnership_list.html"
     nav = "samarbeten"
     heading = "Vänorter och samarbeten"
+    download_url_name = "partnerships:download"
 
     def get_queryset(self):
         return partnership_queryset().order_by("municipality__short_name", "kind", "name")
@@ -24,6 +26,9 @@ def partnership_detail(request, slug):
         "partnerships/partnership_detail.html",
         {
             "partnership": partnership,
+            "grant_totals": grant_totals(
+                Project.objects.published().filter(partnership=partnership)
+            ),
             "structured_data": partnership_data(request, partnership),
             "nav": "samarbeten",
         },

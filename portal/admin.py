@@ -43,7 +43,7 @@ class MunicipalityAdmin(ReviewAdminMixin, PublishAdminMixin, PortalAdmin):
     actions = ["publish", "unpublish", "mark_reviewed"]
     list_display = ["public_name", "scb_code", "county", "kind", "is_published", "reviewed_on"]
     list_select_related = ["county"]
-    list_filter = ["is_published", NeedsReviewFilter, "kind", "county"]
+    list_filter = ["is_published", NeedsReviewFilter, "kind", "county", "municipality_group"]
     search_fields = ["name", "display_name", "short_name", "scb_code"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["county", "contacts"]
@@ -60,6 +60,7 @@ class MunicipalityAdmin(ReviewAdminMixin, PublishAdminMixin, PortalAdmin):
                     "kind",
                     "scb_code",
                     "county",
+                    "municipality_group",
                     "website",
                 ]
             },

@@ -6,7 +6,7 @@ written the same way everywhere.
 
 import calendar
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -139,12 +139,44 @@ def derive_status(
     return PeriodStatus.ONGOING
 
 
+#: Between groups of digits and before a per cent sign, so a number never wraps apart.
+NO_BREAK_SPACE = "\u00a0"
+
+
 def group_thousands(number: int) -> str:
-    return f"{number:,}".replace(",", " ")
+    """1 025, 3 000 000: groups of three digits joined by a no-break space."""
+    return f"{number:,}".replace(",", NO_BREAK_SPACE)
+
+
+def format_count(value: int | Decimal | None) -> str:
+    """A whole number for a page or a chart: 7, 1 025; – when there is no figure."""
+    if value is None:
+        return "–"
+    return group_thousands(int(value))
+
+
+def format_count_of(count: int, singular: str, plural: str) -> str:
+    """1 vänort, 3 vänorter, 0 vänorter."""
+    return f"{format_count(count)} {singular if count == 1 else plural}"
+
+
+def format_percent(value: Decimal | int | float | None) -> str:
+    """42 %, 12,5 % — a no-break space before the sign, a decimal comma; – for no figure."""
+    if value is None:
+        return "–"
+    value = Decimal(str(value))
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    whole = int(value)
+    fraction = value - whole
+    number = group_thousands(whole)
+    if fraction:
+        number += "," + f"{fraction.normalize():f}"[2:]
+    return f"{sign}{number}{NO_BREAK_SPACE}%"
 
 
 def format_amount(amount: Decimal | int | None) -> str:
-    """37 500, 3 000 000, 1 234,50 — Swedish grouping and decimal comma."""
+    """37 500, 3 000 000, 1 234,50 — Swedish grouping (a no-break space) and decimal comma."""
     if amount is None:
         return ""
     amount = Decimal(amount)
@@ -161,6 +193,27 @@ def format_money(amount: Decimal | int | None, currency: str) -> str:
     if amount is None:
         return ""
     return f"{format_amount(amount)} {currency}".strip()
+
+
+def format_money_rounded(amount: Decimal | int | None, currency: str) -> str:
+    """For a summary: 37 500 EUR; from a million on, 1,2 miljoner EUR, 3 miljoner SEK,
+    1 miljon EUR, 2,5 miljarder SEK (one decimal, dropped when it is 0)."""
+    if amount is None:
+        return ""
+    amount = Decimal(amount)
+    for size, singular, plural in (
+        (Decimal(10**9), "miljard", "miljarder"),
+        (Decimal(10**6), "miljon", "miljoner"),
+    ):
+        if abs(amount) >= size:
+            tenths = int((abs(amount) / size * 10).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            whole, tenth = divmod(tenths, 10)
+            number = ("-" if amount < 0 else "") + group_thousands(whole)
+            if tenth:
+                number += f",{tenth}"
+            word = singular if tenths == 10 else plural
+            return f"{number}{NO_BREAK_SPACE}{word} {currency}".strip()
+    return format_money(amount, currency)
 
 
 def normalise_phone(value: str) -> str:

@@ -2,6 +2,7 @@
 that never fails (a page number past the end shows the last page)."""
 
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django_filters.views import FilterView
 
 PAGE_SIZE = 20
@@ -14,6 +15,8 @@ class PublicListView(FilterView):
     nav = ""
     heading = ""
     intro = ""
+    #: The list as a file (portal/downloads.py), e.g. "projects:download"; empty for none.
+    download_url_name = ""
 
     def paginate_queryset(self, queryset, page_size):
         paginator = Paginator(queryset, page_size, allow_empty_first_page=True)
@@ -30,7 +33,14 @@ class PublicListView(FilterView):
                 )
         params = self.request.GET.copy()
         params.pop("page", None)
+        # The download links carry the filters the list applies: the valid ones.
+        download_params = QueryDict(mutable=True)
+        for name in form.fields:
+            if name in params and name not in form.errors:
+                download_params.setlist(name, params.getlist(name))
         context.update(
+            download_url_name=self.download_url_name,
+            download_querystring=download_params.urlencode(),
             nav=self.nav,
             heading=self.heading,
             intro=self.intro,

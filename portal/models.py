@@ -43,6 +43,22 @@ class MunicipalityKind(models.TextChoices):
     REGION = "region", "Region"
 
 
+class MunicipalityGroup(models.TextChoices):
+    """SKR's kommungruppsindelning 2017, the grouping SKL's 2018 survey coded its answers by.
+
+    Only kommuner have a group. The values are SKR's own codes (A1–C9)."""
+
+    BIG_CITY = "A1", "Storstäder"
+    COMMUTER_NEAR_BIG_CITY = "A2", "Pendlingskommun nära storstad"
+    LARGE_TOWN = "B3", "Större stad"
+    COMMUTER_NEAR_LARGE_TOWN = "B4", "Pendlingskommun nära större stad"
+    LOW_COMMUTING_NEAR_LARGE_TOWN = "B5", "Lågpendlingskommun nära större stad"
+    SMALL_TOWN = "C6", "Mindre stad/tätort"
+    COMMUTER_NEAR_SMALL_TOWN = "C7", "Pendlingskommun nära mindre stad/tätort"
+    RURAL = "C8", "Landsbygdskommun"
+    RURAL_WITH_TOURISM = "C9", "Landsbygdskommun med besöksnäring"
+
+
 class MunicipalityQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -83,6 +99,13 @@ class Municipality(TimestampedModel, ReviewedModel, NaturalKeyModel):
         ],
     )
     county = models.ForeignKey(County, on_delete=models.PROTECT, verbose_name="län")
+    municipality_group = models.CharField(
+        "kommungrupp",
+        max_length=2,
+        choices=MunicipalityGroup.choices,
+        blank=True,
+        help_text="SKR:s kommungruppsindelning 2017. Bara för kommuner; lämna tomt för regioner.",
+    )
     website = models.URLField("webbplats", blank=True)
     intro = models.TextField(
         "inledning", blank=True, help_text="Visas överst på kommunens sida. Markdown eller stycken."

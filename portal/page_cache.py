@@ -17,6 +17,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,9 @@ def content_changed(**kwargs) -> None:
 
 def page_key(request, version: str) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-pages:{version}:{request.method}:{path}"
+    # Today's date too: what is derived from it (a project's status, whether a partner
+    # request is still current) changes at midnight without any save.
+    return f"public-pages:{version}:{timezone.localdate().isoformat()}:{request.method}:{path}"
 
 
 def cacheable_request(request) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import health, views
+from portal import health, maps, statistics, views
 
 app_name = "portal"
 
@@ -11,5 +11,7 @@ urlpatterns = [
     path("om/begrepp/", views.glossary, name="glossary"),
     path("om/tillganglighet/", views.accessibility, name="accessibility"),
     path("sok/", views.search, name="search"),
+    path("karta/", maps.map_page, name="map"),
+    path("statistik/", statistics.statistics_page, name="statistics"),
     path("halsa/", health.health, name="health"),
 ]

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, Permission
 NATIONAL_EDITOR = "Nationell redaktör"
 COORDINATOR = "Kommunsamordnare"
 
-OUR_APPS = ("portal", "contacts", "partnerships", "projects", "networks")
+OUR_APPS = ("portal", "contacts", "partnerships", "projects", "networks", "seeking")
 
 ALL = ("view", "add", "change", "delete")
 ADD_CHANGE = ("view", "add", "change")
@@ -44,6 +44,8 @@ COORDINATOR_ACTIONS = {
     "contacts.organisationname": ALL,
     "contacts.person": ALL,
     "contacts.contactcentre": ALL,
+    "seeking.partnerrequest": ALL,
+    "seeking.soughtregion": ALL,
 }
 
 # National editors may also manage accounts and assign coordinators.

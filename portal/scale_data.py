@@ -21,6 +21,7 @@ import datetime
 import gc
 import random
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, fields
@@ -35,6 +36,7 @@ from networks.models import Membership, MembershipRole, Network, NetworkCategory
 from partnerships.models import Partnership, PartnershipKind, PartnershipParty, PartyRole
 from portal.choices import ActivityLevel, Currency
 from portal.formatting import DatePrecision
+from portal.maps import country_centre
 from portal.models import Country, FundingSource, Municipality, Theme
 from projects.models import ParticipantRole, Programme, Project, ProjectKind, ProjectParticipant
 
@@ -572,6 +574,7 @@ def create_organisations(ctx: Context, sizes: Sizes) -> int:
             slug=_slug(name, len(new), "org"),
             kind=kind,
             country=ctx.countries[code],
+            **_coordinates(code, name),
         )
         org.city = city  # used for partnership names; not a field
         new.append(org)
@@ -580,6 +583,22 @@ def create_organisations(ctx: Context, sizes: Sizes) -> int:
     with ctx.progress("Organisationer", len(new)) as tick:
         _bulk(Organisation, new, tick)
     return len(new)
+
+
+def _coordinates(code: str, name: str) -> dict:
+    """A point for the partner map: the country's centre moved up to two degrees each way,
+    by a checksum of the name rather than the shared rng, so adding coordinates changed
+    nothing else the generator makes."""
+    centre = country_centre(code)
+    if centre is None:
+        return {}
+    checksum = zlib.crc32(name.encode())
+    lon = centre[0] + (checksum % 4001 - 2000) / 1000
+    lat = centre[1] + (checksum // 4001 % 4001 - 2000) / 1000
+    return {
+        "latitude": Decimal(f"{max(-89.0, min(89.0, lat)):.5f}"),
+        "longitude": Decimal(f"{max(-179.0, min(179.0, lon)):.5f}"),
+    }
 
 
 def _phone(rng: random.Random) -> str:
@@ -617,6 +636,9 @@ def create_people(ctx: Context, sizes: Sizes) -> int:
             organisation_id=org.pk,
             email=f"{_ascii(first)}.{_ascii(last)}@{domain}" if rng.random() < 0.9 else "",
             phone=phone,
+            # Four in five have agreed to show their details; not drawn from rng, so the
+            # rest of the generated data stays as it was.
+            contact_details_public=index % 5 != 0,
         )
         people.append(person)
         if municipality is not None:

@@ -32,6 +32,9 @@ OWNER_PATHS = {
     "projects.story": "municipality",
     "networks.membership": "municipality",
     "networks.membershiprole": "membership__municipality",
+    # A request from abroad (no municipality) belongs to no coordinator: national editors only.
+    "seeking.partnerrequest": "municipality",
+    "seeking.soughtregion": "partner_request__municipality",
 }
 
 # Shared records a coordinator may change when they added them (or, with a path, when

@@ -5,16 +5,25 @@ number of SQL queries however much content a municipality has.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from networks.models import Membership
+from contacts.models import Organisation, Person
+from networks.models import Membership, Network
 from partnerships.models import Partnership, PartnershipParty
 from portal.choices import CooperationKind
-from portal.formatting import PeriodStatus
-from portal.models import Municipality
+from portal.formatting import (
+    PeriodStatus,
+    format_count_of,
+    format_money,
+    format_money_rounded,
+)
+from portal.models import FundingSource, Municipality
 from projects.models import Project, ProjectParticipant, Story
+from seeking.selectors import municipality_partner_requests
 
 #: Columns no public page shows: the search vector, and the long description on pages that
 #: list projects by title and summary.
@@ -27,14 +36,14 @@ PROJECTS_SHOWN = 10
 
 def listed_projects():
     """Projects as the municipality page lists them: title, period and summary only."""
-    return Project.objects.published().defer(*NOT_IN_LISTS)
+    return Project.objects.published().defer(*NOT_IN_LISTS).select_related("programme")
 
 
 def project_queryset():
     return (
         Project.objects.published()
         .defer(*NOT_LISTED)
-        .select_related("programme", "photo", "municipality", "partnership")
+        .select_related("programme", "photo", "municipality", "partnership__municipality")
         .prefetch_related(
             Prefetch(
                 "project_participants",
@@ -52,7 +61,7 @@ def partnership_queryset():
     return (
         Partnership.objects.published()
         .defer(*NOT_LISTED)
-        .select_related("municipality", "coordinated_by", "photo", "replaced_by")
+        .select_related("municipality", "coordinated_by", "photo", "replaced_by__municipality")
         .prefetch_related(
             Prefetch(
                 "parties",
@@ -97,6 +106,73 @@ def published_municipalities():
     )
 
 
+def network_queryset():
+    return Network.objects.published().annotate(
+        member_count=Count(
+            "memberships", filter=Q(memberships__municipality__is_published=True), distinct=True
+        )
+    )
+
+
+def public_memberships(*, with_roles: bool = False) -> Prefetch:
+    """A network's memberships of published municipalities, by name, as
+    `network.public_memberships`: for its page, the API and the download."""
+    memberships = (
+        Membership.objects.filter(municipality__is_published=True)
+        .select_related("municipality")
+        .order_by("municipality__short_name")
+    )
+    if with_roles:
+        memberships = memberships.prefetch_related("roles")
+    return Prefetch("memberships", queryset=memberships, to_attr="public_memberships")
+
+
+def public_people():
+    """People shown on a published page: a municipality's, a partnership's or a project's.
+    EXISTS, not joins: no duplicates to remove, and a plan made in a fraction of the time."""
+    return Person.objects.filter(
+        Exists(
+            Municipality.contacts.through.objects.filter(
+                person=OuterRef("pk"), municipality__is_published=True
+            )
+        )
+        | Exists(
+            Partnership.contacts.through.objects.filter(
+                person=OuterRef("pk"),
+                partnership__is_published=True,
+                partnership__municipality__is_published=True,
+            )
+        )
+        | Exists(
+            Project.contacts.through.objects.filter(
+                person=OuterRef("pk"),
+                project__is_published=True,
+                project__municipality__is_published=True,
+            )
+        )
+    )
+
+
+def public_organisations():
+    """Organisations that take part in something published."""
+    return Organisation.objects.filter(
+        Exists(
+            PartnershipParty.objects.filter(
+                organisation=OuterRef("pk"),
+                partnership__is_published=True,
+                partnership__municipality__is_published=True,
+            )
+        )
+        | Exists(
+            ProjectParticipant.objects.filter(
+                organisation=OuterRef("pk"),
+                project__is_published=True,
+                project__municipality__is_published=True,
+            )
+        )
+    )
+
+
 STATUS_OF_GROUP = {
     "ongoing": PeriodStatus.ONGOING,
     "planned": PeriodStatus.PLANNED,
@@ -129,6 +205,7 @@ class MunicipalityPage:
     projects: dict = field(default_factory=dict)
     memberships: list = field(default_factory=list)
     stories: list = field(default_factory=list)
+    partner_requests: list = field(default_factory=list)
     contacts: list = field(default_factory=list)
 
     @property
@@ -185,11 +262,102 @@ def municipality_page(municipality: Municipality) -> MunicipalityPage:
         .order_by("network__name")
     )
     page.stories = list(story_queryset().filter(municipality=municipality).order_by("order"))
+    page.partner_requests = municipality_partner_requests(municipality)
     page.contacts = list(municipality.contacts.select_related("organisation"))
     return page
 
 
+#: The funding source whose grants the municipality page's summary adds up.
+EU_FUNDS = "eu-medel"
+
+
+@dataclass
+class GrantTotal:
+    """Money granted from one funding source in one currency, and to how many projects."""
+
+    source: FundingSource | None
+    currency: str
+    total: Decimal
+    projects: int
+
+    @property
+    def total_display(self) -> str:
+        return format_money(self.total, self.currency)
+
+    @property
+    def total_rounded(self) -> str:
+        return format_money_rounded(self.total, self.currency)
+
+
+def grant_totals(projects) -> list[GrantTotal]:
+    """Granted money of a queryset of projects by funding source and currency, in two
+    queries whatever the data: the totals, then the funding sources (a handful of rows)."""
+    rows = projects.grant_totals()
+    sources = FundingSource.objects.in_bulk()
+    return [
+        GrantTotal(
+            source=sources.get(row["grant_source_id"]),
+            currency=row["grant_currency"],
+            total=row["total"],
+            projects=row["projects"],
+        )
+        for row in rows
+    ]
+
+
+def municipality_summary(page: MunicipalityPage) -> str:
+    """The line that opens a municipality page, computed from what the page already holds
+    plus one query for the EU grants: "3 kommunala partnerskap, 1 vänort, 9 projekt,
+    5 nätverk; 3 miljoner SEK i beviljade EU-medel". Only what is current is counted:
+    partnerships that have not ended and memberships that go on this year."""
+    year = timezone.localdate().year
+    parts = []
+    live_partnerships = sum(1 for p in page.municipal_partnerships if p.is_live)
+    if live_partnerships:
+        parts.append(
+            format_count_of(live_partnerships, "kommunalt partnerskap", "kommunala partnerskap")
+        )
+    if page.twin_towns:
+        parts.append(format_count_of(len(page.twin_towns), "vänort", "vänorter"))
+    if page.other_cooperation:
+        parts.append(
+            format_count_of(len(page.other_cooperation), "annat samarbete", "andra samarbeten")
+        )
+    partnerships = [
+        *page.municipal_partnerships,
+        *page.twin_towns,
+        *page.former_twin_towns,
+        *page.other_cooperation,
+        *page.former_other_cooperation,
+    ]
+    projects = sum(len(group) for group in page.projects.values()) + sum(
+        partnership.project_count for partnership in partnerships
+    )
+    if projects:
+        parts.append(format_count_of(projects, "projekt", "projekt"))
+    networks = sum(1 for m in page.memberships if m.until_year is None or m.until_year >= year)
+    if networks:
+        parts.append(format_count_of(networks, "nätverk", "nätverk"))
+    line = ", ".join(parts)
+    eu = [
+        total
+        for total in grant_totals(
+            Project.objects.published().filter(municipality=page.municipality)
+        )
+        if total.source is not None and total.source.slug == EU_FUNDS
+    ]
+    if eu:
+        money = " och ".join(total.total_rounded for total in eu)
+        line = f"{line}; {money} i beviljade EU-medel" if line else f"{money} i beviljade EU-medel"
+    return line
+
+
 def story_queryset():
     return Story.objects.published().select_related(
-        "municipality", "partner__country", "partner_country", "photo", "partnership", "initiative"
+        "municipality",
+        "partner__country",
+        "partner_country",
+        "photo",
+        "partnership__municipality",
+        "initiative",
     )

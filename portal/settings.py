@@ -18,6 +18,11 @@ Environment variables:
     PUBLIC_PAGE_CACHE_SECONDS  how long a rendered public page is kept (default: 3600;
                    0 turns the page cache off)
     BENCH_BARE_VIEW  "1" adds the empty view /_bench/tom/ for bench/load.py (default: off)
+    MAP_TILE_URL   a tile URL template for the partner map, e.g.
+                   https://{s}.tile.example.org/{z}/{x}/{y}.png (default: empty, no tiles:
+                   the map is the server-drawn country outline map); its host is added to
+                   the Content-Security-Policy's img-src
+    MAP_TILE_ATTRIBUTION  the tiles' attribution, shown on the tile map (HTML allowed)
 
 Production (PRODUCTION=1, set by `make serve`):
     * SECRET_KEY must be set (at least 50 characters) and DEBUG must be off, or the
@@ -40,8 +45,10 @@ X-Frame-Options DENY, and a Swedish 503 page when the database cannot be reached
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -93,11 +100,16 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
     "portal",
     "contacts",
     "partnerships",
     "projects",
     "networks",
+    "seeking",
+    "api",
+    "quality",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +256,25 @@ if PRODUCTION and env_bool("HTTPS", default=True):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+
+def tile_source(url: str) -> str:
+    """The Content-Security-Policy source for a tile URL template: its scheme and host, with
+    a placeholder such as {s} as the wildcard ("https://*.tile.example.org")."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(
+            f"MAP_TILE_URL must be an http(s) URL template such as "
+            f"https://{{s}}.tile.example.org/{{z}}/{{x}}/{{y}}.png, not {url!r}."
+        )
+    return f"{parts.scheme}://{re.sub(r'[{][^}]*[}]', '*', parts.netloc)}"
+
+
+# The partner map (portal/maps.py) is drawn on the server; with a tile URL, static/js/map.js
+# lays tiles from that host over it. Empty: no tiles, and no tile host in the policy.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "").strip()
+MAP_TILE_SOURCES = [tile_source(MAP_TILE_URL)] if MAP_TILE_URL else []
+
 # Content-Security-Policy, set by portal.security.ContentSecurityPolicyMiddleware. The public
 # pages run no inline script or style (JSON-LD is data, not script). The Django admin and
 # django-import-export use inline scripts, event handlers and style attributes, so paths
@@ -252,7 +283,7 @@ CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
+    "img-src": ["'self'", "data:", *MAP_TILE_SOURCES],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
     "frame-ancestors": ["'none'"],
@@ -289,6 +320,43 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or 0)
 AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
 AXES_VERBOSE = False
 
+# The open-data API under /api/v1/ (api/): read-only JSON, no login, the public pages'
+# filters, and an OpenAPI 3 description at /api/v1/schema/.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.AlwaysJSON",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_METADATA_CLASS": None,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Internationella samarbeten – öppna data",
+    "DESCRIPTION": (
+        "Läs kommunernas internationella samarbeten som JSON: kommuner, samarbeten (vänorter, "
+        "kommunala partnerskap och andra avtal), projekt, nätverk och organisationer. Bara "
+        "publicerat innehåll. Listorna sidindelas och filtreras med samma parametrar som "
+        "webbplatsens listor. Kontaktpersoners e-post och telefon visas bara när personen "
+        "har godkänt det."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "portal.formatting.DatePrecision",
+        "PeriodStatusEnum": "portal.formatting.PeriodStatus",
+        "MunicipalityKindEnum": "portal.models.MunicipalityKind",
+        "CooperationKindEnum": "portal.choices.CooperationKind",
+        "ProjectKindEnum": "projects.models.ProjectKind",
+        "OrganisationKindEnum": "contacts.models.OrganisationKind",
+        "PartyRoleEnum": "partnerships.models.PartyRole",
+        "ParticipantRoleEnum": "projects.models.ParticipantRole",
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -304,3 +372,9 @@ SITE_INFO = {
     "assessed_on": "23 november 2026",
     "statement_updated_on": "23 november 2026",
 }
+
+# External link checks (manage.py check_links, quality/links.py).
+LINK_CHECK_TIMEOUT = 10  # seconds to connect and for each read
+LINK_CHECK_MIN_INTERVAL = 1.0  # seconds between two requests to one host
+LINK_CHECK_MAX_WORKERS = 8  # hosts checked at the same time
+LINK_CHECK_ALLOWED_HOSTS = None  # None: any host; the tests allow only 127.0.0.1

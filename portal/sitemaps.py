@@ -5,6 +5,7 @@ from networks.models import Network
 from partnerships.models import Partnership
 from portal.models import Municipality
 from projects.models import Project
+from seeking.sitemaps import PartnerRequestSitemap
 
 
 class StaticSitemap(Sitemap):
@@ -16,6 +17,9 @@ class StaticSitemap(Sitemap):
             "projects:list",
             "networks:list",
             "stories:list",
+            "seeking:list",
+            "portal:map",
+            "portal:statistics",
             "portal:glossary",
             "portal:accessibility",
         ]
@@ -74,4 +78,5 @@ SITEMAPS = {
     "samarbeten": PartnershipSitemap,
     "projekt": ProjectSitemap,
     "natverk": NetworkSitemap,
+    "soker-partner": PartnerRequestSitemap,
 }

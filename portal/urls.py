@@ -8,6 +8,7 @@ from portal.feeds import MunicipalityProjectFeed, ProjectFeed
 from portal.sitemaps import SITEMAPS
 from portal.views import bare, robots_txt
 from projects.urls import story_urlpatterns
+from seeking.feeds import PartnerRequestFeed
 
 admin.site.site_header = "Internationella samarbeten – redigering"
 admin.site.site_title = "Internationella samarbeten"
@@ -16,16 +17,20 @@ admin.site.index_title = "Innehåll"
 feed_urlpatterns = [
     path("projekt/", ProjectFeed(), name="projects"),
     path("kommuner/<slug:slug>/projekt/", MunicipalityProjectFeed(), name="municipality_projects"),
+    path("soker-partner/", PartnerRequestFeed(), name="partner_requests"),
 ]
 
 urlpatterns = [
+    path("admin/datakvalitet/", include("quality.urls")),
     path("admin/", admin.site.urls),
     path("samarbeten/", include("partnerships.urls")),
     path("projekt/", include("projects.urls")),
     path("natverk/", include("networks.urls")),
     path("berattelser/", include(story_urlpatterns)),
+    path("soker-partner/", include("seeking.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("flode/", include((feed_urlpatterns, "feeds"))),
+    path("api/v1/", include("api.urls")),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("portal.page_urls")),
 ]

@@ -1,22 +1,28 @@
-from django.db.models import Exists, OuterRef, Q
+from collections import Counter
+from itertools import groupby
+
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from contacts.models import Organisation, OrganisationName, Person
-from partnerships.models import Partnership, PartnershipParty
 from portal import search as site_search
 from portal.filters import MAX_QUERY_LENGTH
-from portal.models import Concept, ConceptCategory, Municipality
+from portal.maps import municipality_partner_map
+from portal.models import Concept, ConceptCategory, Municipality, MunicipalityKind
 from portal.selectors import (
     municipality_page,
+    municipality_summary,
     partnership_queryset,
     project_queryset,
+    public_organisations,
+    public_people,
     published_municipalities,
 )
 from portal.structured_data import municipality_data
-from projects.models import Project, ProjectParticipant, Story
+from projects.models import Story
 
 RECENT_COUNT = 6
 SEARCH_LIMIT = 25
@@ -38,11 +44,27 @@ def home(request):
 
 
 def municipality_list(request):
-    municipalities = published_municipalities().select_related("county").order_by("short_name")
+    """The published municipalities by county, and how many of all Sweden's have a page."""
+    municipalities = (
+        published_municipalities().select_related("county").order_by("county__name", "short_name")
+    )
+    totals = dict(Municipality.objects.order_by().values_list("kind").annotate(count=Count("pk")))
+    published = Counter(municipality.kind for municipality in municipalities)
+    counties = [
+        (county, list(members))
+        for county, members in groupby(municipalities, key=lambda municipality: municipality.county)
+    ]
     return render(
         request,
         "portal/municipality_list.html",
-        {"municipalities": municipalities, "nav": "kommuner"},
+        {
+            "counties": counties,
+            "municipalities": municipalities,
+            "municipality_count": published[MunicipalityKind.MUNICIPALITY],
+            "municipality_total": totals.get(MunicipalityKind.MUNICIPALITY, 0),
+            "region_count": published[MunicipalityKind.REGION],
+            "nav": "kommuner",
+        },
     )
 
 
@@ -50,12 +72,15 @@ def municipality_detail(request, slug):
     municipality = get_object_or_404(
         Municipality.objects.published().select_related("county", "contact_centre"), slug=slug
     )
+    page = municipality_page(municipality)
     return render(
         request,
         "portal/municipality_detail.html",
         {
-            "page": municipality_page(municipality),
+            "page": page,
+            "summary": municipality_summary(page),
             "municipality": municipality,
+            "partner_map": municipality_partner_map(municipality),
             "structured_data": municipality_data(request, municipality),
             "nav": "kommuner",
         },
@@ -84,52 +109,6 @@ def accessibility(request):
     return render(request, "portal/accessibility.html")
 
 
-def public_people():
-    """People shown on a published page: a municipality's, a partnership's or a project's.
-    EXISTS, not joins: no duplicates to remove, and a plan made in a fraction of the time."""
-    return Person.objects.filter(
-        Exists(
-            Municipality.contacts.through.objects.filter(
-                person=OuterRef("pk"), municipality__is_published=True
-            )
-        )
-        | Exists(
-            Partnership.contacts.through.objects.filter(
-                person=OuterRef("pk"),
-                partnership__is_published=True,
-                partnership__municipality__is_published=True,
-            )
-        )
-        | Exists(
-            Project.contacts.through.objects.filter(
-                person=OuterRef("pk"),
-                project__is_published=True,
-                project__municipality__is_published=True,
-            )
-        )
-    )
-
-
-def public_organisations():
-    """Organisations that take part in something published."""
-    return Organisation.objects.filter(
-        Exists(
-            PartnershipParty.objects.filter(
-                organisation=OuterRef("pk"),
-                partnership__is_published=True,
-                partnership__municipality__is_published=True,
-            )
-        )
-        | Exists(
-            ProjectParticipant.objects.filter(
-                organisation=OuterRef("pk"),
-                project__is_published=True,
-                project__municipality__is_published=True,
-            )
-        )
-    )
-
-
 #: How many name matches are checked for publication (by name order). A query matching more
 #: names ("kommun" among organisations) shows the public ones among the first so many.
 MAX_NAME_MATCHES = 1000
@@ -145,7 +124,8 @@ def first_public(named, public, limit: int) -> list:
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()
+    # A NUL can't be in PostgreSQL text, and no one searches for control characters.
+    query = "".join(char for char in request.GET.get("q", "") if char >= " ").strip()
     too_long = len(query) > MAX_QUERY_LENGTH
     query = query[:MAX_QUERY_LENGTH]
     groups = []
@@ -176,6 +156,11 @@ def search(request):
             ("Projekt", "projects", site_search.search_projects(query, SEARCH_LIMIT)),
             ("Nätverk", "networks", site_search.search_networks(query, SEARCH_LIMIT)),
             (
+                "Söker partner",
+                "partner_requests",
+                site_search.search_partner_requests(query, SEARCH_LIMIT),
+            ),
+            (
                 "Organisationer",
                 "organisations",
                 organisations,
@@ -203,6 +188,9 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /sok/",
+        # The lists as files: each is a whole export, for people, not crawlers.
+        "Disallow: /*/ladda-ner.",
+        "Disallow: /api/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from projects import views
+from projects.downloads import ProjectDownloadView
 
 app_name = "projects"
 
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
+    ProjectDownloadView.urlpattern(),
     path("<slug:slug>/", views.project_detail, name="detail"),
 ]
 

@@ -11,6 +11,7 @@ class ProjectListView(PublicListView):
     template_name = "projects/project_list.html"
     nav = "projekt"
     heading = "Projekt"
+    download_url_name = "projects:download"
 
     def get_queryset(self):
         return project_queryset().order_by("-start_date", "title")

@@ -10,8 +10,12 @@ from portal.formatting import (
     DatePrecision,
     PeriodStatus,
     derive_status,
+    format_amount,
+    format_count,
+    format_count_of,
     format_duration,
     format_money,
+    format_percent,
     format_period,
     format_phone,
     format_year_range,
@@ -20,6 +24,7 @@ from portal.formatting import (
 )
 
 d = datetime.date
+NBSP = "\u00a0"  # a number must never wrap between its digits
 YEAR, MONTH, DAY = DatePrecision.YEAR, DatePrecision.MONTH, DatePrecision.DAY
 
 
@@ -88,16 +93,51 @@ def test_status_of_open_and_unknown_periods():
 @pytest.mark.parametrize(
     ("amount", "currency", "expected"),
     [
-        (37500, "EUR", "37 500 EUR"),
-        (Decimal("75000.00"), "EUR", "75 000 EUR"),
-        (3000000, "SEK", "3 000 000 SEK"),
-        (Decimal("1234.50"), "SEK", "1 234,50 SEK"),
+        (37500, "EUR", f"37{NBSP}500 EUR"),
+        (Decimal("75000.00"), "EUR", f"75{NBSP}000 EUR"),
+        (3000000, "SEK", f"3{NBSP}000{NBSP}000 SEK"),
+        (Decimal("1234.50"), "SEK", f"1{NBSP}234,50 SEK"),
         (0, "SEK", "0 SEK"),
         (None, "SEK", ""),
     ],
 )
 def test_money_in_swedish(amount, currency, expected):
     assert format_money(amount, currency) == expected
+
+
+def test_amounts_group_thousands_with_a_no_break_space():
+    assert format_amount(-1234) == f"-1{NBSP}234"
+    assert format_amount(999) == "999"
+    assert " " not in format_amount(1234567)
+
+
+def test_counts_group_thousands_with_a_no_break_space():
+    assert format_count(1025) == f"1{NBSP}025"
+    assert format_count(Decimal("483.0")) == "483"
+    assert format_count(7) == "7"
+    assert format_count(None) == "–"
+
+
+def test_counts_with_a_noun_in_the_singular_or_plural():
+    assert format_count_of(1, "vänort", "vänorter") == "1 vänort"
+    assert format_count_of(0, "vänort", "vänorter") == "0 vänorter"
+    assert format_count_of(1025, "vänort", "vänorter") == f"1{NBSP}025 vänorter"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (42, f"42{NBSP}%"),
+        (Decimal("36.0"), f"36{NBSP}%"),
+        (Decimal("12.5"), f"12,5{NBSP}%"),
+        (Decimal("0.25"), f"0,25{NBSP}%"),
+        (1250, f"1{NBSP}250{NBSP}%"),
+        (0, f"0{NBSP}%"),
+        (None, "–"),
+    ],
+)
+def test_percentages_are_written_the_swedish_way(value, text):
+    assert format_percent(value) == text
 
 
 @pytest.mark.parametrize(

@@ -113,7 +113,7 @@ def test_a_coordinator_made_in_the_admin_keeps_trollhattans_page(admin_client):
     assert "Trollhättan samarbetar med världen." in text
     assert "Hållbara städer Trollhättan–Tempe" in text
     project_page = Client().get(reverse("projects:detail", args=[project.slug])).content.decode()
-    assert "37 500 EUR" in project_page
+    assert "37\u00a0500 EUR" in project_page
     assert "januari 2026 – juni 2027" in project_page
     assert (
         "Anna Andersson"

@@ -108,6 +108,24 @@ CoordinatorAssignment.objects.create(
 """
 
 
+# A partner request (the seeds have none), for the /soker-partner/ pages.
+PARTNER_REQUEST_SLUG = "trollhattan-soker-partnerskap"
+CREATE_PARTNER_REQUEST = f"""
+import datetime
+from django.utils import timezone
+from portal.models import Municipality, Theme
+from seeking.models import PartnerRequest
+partner_request = PartnerRequest.objects.create(
+    title="Kommunalt partnerskap om skola och integration", slug={PARTNER_REQUEST_SLUG!r},
+    kind="kommunalt_partnerskap", municipality=Municipality.objects.get(slug="trollhattan"),
+    description="Vi söker en partner för **lärarutbyte** och arbete med integration.",
+    valid_until=timezone.localdate() + datetime.timedelta(days=365), is_published=True,
+)
+partner_request.themes.set(Theme.objects.filter(slug__in=["skola-och-utbildning", "integration"]))
+partner_request.set_world_regions(["ovriga_varlden"])
+"""
+
+
 @pytest.fixture(scope="package")
 def site_url(tmp_path_factory) -> Iterator[str]:
     """Base URL of the site, served by runserver from its own SQLite file with all data loaded.
@@ -132,6 +150,7 @@ def site_url(tmp_path_factory) -> Iterator[str]:
         run_manage(["migrate", "--noinput"], env, log)
         run_manage(["load_initial_data"], env, log)
         run_manage(["shell", "-c", CREATE_COORDINATOR], env, log)
+        run_manage(["shell", "-c", CREATE_PARTNER_REQUEST], env, log)
         log.write(f"$ manage.py runserver 127.0.0.1:{port} --noreload --insecure\n")
         log.flush()
         process = subprocess.Popen(

@@ -165,6 +165,7 @@ def test_glossary_and_accessibility_statement(client):
 def test_robots_and_sitemap(client):
     robots = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in robots
+    assert "Disallow: /*/ladda-ner." in robots
     sitemap = client.get("/sitemap.xml").content.decode()
     assert "/kommuner/vaxjo/" in sitemap
     assert "/projekt/" in sitemap

@@ -154,3 +154,23 @@ def test_a_long_project_list_shows_ten_and_links_to_the_rest(client):
     assert listed.status_code == 200
     assert listed.context["paginator"].count >= 50
     assert client.get(f"/samarbeten/{vushtrri.slug}/").content.decode().count("Mängdprojekt") == 25
+
+
+def test_the_municipality_list_groups_by_county_and_counts_all_of_sweden(client):
+    from portal.models import Municipality
+
+    response = client.get("/kommuner/")
+
+    html = response.content.decode()
+    published = Municipality.objects.published().filter(kind="kommun").count()
+    assert f"{published} av Sveriges 290 kommuner har en sida" in html
+    counties = [county.name for county, members in response.context["counties"]]
+    assert counties == sorted(counties)
+    kronoberg = dict(response.context["counties"])
+    assert {m.slug for m in next(v for k, v in kronoberg.items() if k.code == "07")} >= {"vaxjo"}
+    assert '<th scope="rowgroup" colspan="5" id="lan-07">Kronobergs län</th>' in html
+    # A municipality without a published page is in the admin's choices but not here.
+    assert Municipality.objects.filter(is_published=False).exists()
+    assert not any(
+        not m.is_published for _, members in response.context["counties"] for m in members
+    )

@@ -38,7 +38,8 @@ MAX_QUERIES = 25
 
 
 def grow(factor: int, tag: str) -> None:
-    """Add about `factor` times the seed's rows: partnerships, projects, stories, members."""
+    """Add about `factor` times the seed's rows, all published so the pages list them:
+    partnerships, projects, stories, members."""
     vaxjo = Municipality.objects.get(slug="vaxjo")
     sern = Network.objects.get(slug="sern")
     countries = list(Country.objects.filter(code__in=["DK", "KE", "VN", "XK", "US"]))
@@ -61,6 +62,7 @@ def grow(factor: int, tag: str) -> None:
             kind=["vanort", "kommunalt_partnerskap", "annat_samarbete"][i % 3],
             start_date=datetime.date(2000 + i % 20, 1, 1),
             start_precision="year",
+            is_published=True,
         )
         PartnershipParty.objects.create(partnership=partnership, organisation=partner)
         partnership.themes.set(themes)
@@ -75,6 +77,7 @@ def grow(factor: int, tag: str) -> None:
                 start_precision="year",
                 end_date=datetime.date(2012 + j * 20, 12, 31),
                 end_precision="year",
+                is_published=True,
             )
             ProjectParticipant.objects.create(project=project, organisation=partner)
             project.partner_countries.set(countries[:2])
@@ -86,6 +89,7 @@ def grow(factor: int, tag: str) -> None:
             municipality=vaxjo,
             teaser="Text",
             partner=partner,
+            is_published=True,
         )
     members = Municipality.objects.exclude(slug="vaxjo").exclude(memberships__network=sern)
     for i, municipality in enumerate(members.order_by("scb_code")[: factor * 5]):
@@ -95,7 +99,9 @@ def grow(factor: int, tag: str) -> None:
             municipality=municipality, network=sern, since_year=2010
         )
         MembershipRole.objects.create(membership=membership, title=f"Roll {tag}{i}")
-        network = Network.objects.create(name=f"Nätverk {tag}{i}", slug=f"natverk-{tag}{i}")
+        network = Network.objects.create(
+            name=f"Nätverk {tag}{i}", slug=f"natverk-{tag}{i}", is_published=True
+        )
         Membership.objects.create(municipality=vaxjo, network=network, since_year=2000 + i % 20)
 
 
