@@ -1,15 +1,20 @@
-"""The list of twin towns and partnerships as a file: one row per partnership."""
+"""The list of twin towns and partnerships as a file: one row per partnership. Related rows
+come as plain lists (`portal.downloads.listed`)."""
 
-from django.db.models import Prefetch
-
+from contacts.models import Person
 from partnerships.filters import PartnershipFilter
-from partnerships.models import Partnership, PartnershipParty
-from portal.downloads import Column, ListDownloadView, names, people, year_of
+from partnerships.models import Partnership, PartnershipParty, partner_organisations_among
+from portal.downloads import Column, ListDownloadView, listed, names, people, year_of
+from portal.models import FundingSource, Theme
 from portal.selectors import NOT_LISTED
 
 
+def _partners(partnership) -> list:
+    return partner_organisations_among(partnership.listed_parties)
+
+
 def _countries(partnership) -> str:
-    countries = {org.country for org in partnership.partner_organisations if org.country_id}
+    countries = {org.country for org in _partners(partnership) if org.country_id}
     return names(sorted(countries, key=lambda country: country.name))
 
 
@@ -20,7 +25,7 @@ COLUMNS = (
     Column(
         "partners",
         "Partner",
-        lambda partnership: names(org.name for org in partnership.partner_organisations),
+        lambda partnership: names(org.name for org in _partners(partnership)),
     ),
     Column("countries", "Land", _countries),
     Column("status", "Status", lambda partnership: partnership.status_display),
@@ -38,16 +43,16 @@ COLUMNS = (
         "Ersatt av",
         lambda partnership: getattr(partnership.public_replaced_by, "name", ""),
     ),
-    Column("themes", "Samarbetsområden", lambda partnership: names(partnership.themes.all())),
+    Column("themes", "Samarbetsområden", lambda partnership: names(partnership.listed_themes)),
     Column(
         "funding_sources",
         "Finansiering",
-        lambda partnership: names(partnership.funding_sources.all()),
+        lambda partnership: names(partnership.listed_funding_sources),
     ),
     Column(
         "coordinated_by", "Samordnas av", lambda partnership: str(partnership.coordinated_by or "")
     ),
-    Column("contacts", "Kontaktpersoner", lambda partnership: people(partnership.contacts.all())),
+    Column("contacts", "Kontaktpersoner", lambda partnership: people(partnership.listed_contacts)),
 )
 
 
@@ -65,13 +70,10 @@ class PartnershipDownloadView(ListDownloadView):
             .defer(*NOT_LISTED, "background", "steering_group", "earlier_projects_note")
             .select_related("municipality", "coordinated_by", "replaced_by__municipality")
             .prefetch_related(
-                Prefetch(
-                    "parties",
-                    queryset=PartnershipParty.objects.select_related("organisation__country"),
-                ),
-                "contacts",
-                "themes",
-                "funding_sources",
+                listed("parties", PartnershipParty.objects.select_related("organisation__country")),
+                listed("contacts", Person.objects.all()),
+                listed("themes", Theme.objects.all()),
+                listed("funding_sources", FundingSource.objects.all()),
             )
             .order_by("municipality__short_name", "kind", "name")
         )

@@ -137,9 +137,7 @@ class Partnership(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel)
     @property
     def partner_organisations(self) -> list:
         """The partners abroad (not Swedish co-parties), from prefetched parties."""
-        return [
-            party.organisation for party in self.parties.all() if party.role == PartyRole.PARTNER
-        ]
+        return partner_organisations_among(self.parties.all())
 
     @property
     def partners_display(self) -> str:
@@ -163,6 +161,11 @@ class Partnership(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel)
         """What replaced it, where residents may see that; None otherwise."""
         replaced_by = self.replaced_by
         return replaced_by if replaced_by is not None and replaced_by.is_public else None
+
+
+def partner_organisations_among(parties) -> list:
+    """The partners abroad among a partnership's parties (a prefetched list, say)."""
+    return [party.organisation for party in parties if party.role == PartyRole.PARTNER]
 
 
 class PartyRole(models.TextChoices):

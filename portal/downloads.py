@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import re_path, reverse
@@ -37,6 +38,13 @@ class Column:
     key: str  # JSON
     header: str  # CSV and XLSX
     value: Callable[[Any], Any]
+
+
+def listed(lookup: str, queryset: QuerySet, name: str = "") -> Prefetch:
+    """Prefetches `lookup` into the plain list `listed_<name or lookup>`. A download reads
+    related rows as lists: `obj.themes.all()` would build a manager and a queryset for every
+    row (most of a 50 000-row download's time), a list attribute costs nothing."""
+    return Prefetch(lookup, queryset=queryset, to_attr=f"listed_{name or lookup}")
 
 
 def year_of(date) -> int | None:

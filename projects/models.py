@@ -261,10 +261,15 @@ class Project(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
 
     @property
     def lead_partner(self):
-        for participant in self.project_participants.all():
-            if participant.role == ParticipantRole.LEAD_PARTNER:
-                return participant.organisation
-        return None
+        return lead_partner_among(self.project_participants.all())
+
+
+def lead_partner_among(participants):
+    """The lead partner's organisation among a project's participants, or None."""
+    for participant in participants:
+        if participant.role == ParticipantRole.LEAD_PARTNER:
+            return participant.organisation
+    return None
 
 
 class ParticipantRole(models.TextChoices):
