@@ -47,7 +47,10 @@ def content_changed(**kwargs) -> None:
 
 
 def page_key(request, version: str) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The scheme and host too: pages, robots.txt and the API write absolute addresses, so
+    # a page rendered for one allowed host (or for http) must never be served for another.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    path = hashlib.sha256(address.encode()).hexdigest()
     # Today's date too: what is derived from it (a project's status, whether a partner
     # request is still current) changes at midnight without any save.
     return f"public-pages:{version}:{timezone.localdate().isoformat()}:{request.method}:{path}"

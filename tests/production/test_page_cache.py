@@ -134,3 +134,18 @@ def test_without_redis_every_process_sees_a_change_at_once(client, page_cache):
     after = content_version()
     assert after != before
     assert version_in_another_process() == after
+
+
+@pytest.mark.parametrize("path", ["/robots.txt", "/api/v1/", "/kommuner/vaxjo/"])
+def test_a_page_rendered_for_another_host_or_scheme_is_never_served(client, page_cache, path):
+    """Absolute addresses (robots.txt's sitemap, the API's links, canonical) are written for
+    the request's host and scheme: the first request after a change must not decide them."""
+    page_cache.ALLOWED_HOSTS = ["portal.example", "other.example"]
+    poisoned = client.get(path, HTTP_HOST="other.example").content.decode()
+    assert "http://other.example/" in poisoned
+
+    for host, secure in (("portal.example", False), ("portal.example", True)):
+        page = client.get(path, HTTP_HOST=host, secure=secure).content.decode()
+        assert "other.example" not in page
+        scheme = "https" if secure else "http"
+        assert f"{scheme}://{host}/" in page
