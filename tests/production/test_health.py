@@ -127,3 +127,26 @@ def test_public_page_gives_503_when_its_query_fails(client, monkeypatch):
     response = client.get("/kommuner/")
     assert response.status_code == 503
     assert "tillfälligt otillgänglig" in response.content.decode()
+
+
+def test_too_many_parameters_give_a_swedish_400_page(client):
+    query = "&".join(f"p{number}=1" for number in range(1100))
+    response = client.get(f"/projekt/?{query}")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<html lang="sv">' in html and "Förfrågan kunde inte läsas" in html
+    assert "Bad Request" not in html
+
+
+def test_a_post_without_csrf_token_gives_a_swedish_403_page(settings):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/sok/", {"q": "x"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<html lang="sv">' in html and "Formuläret kunde inte skickas" in html
+    assert "Forbidden" not in html and "DEBUG" not in html
+
+
+def test_robots_txt_answers_head(client):
+    assert client.head("/robots.txt").status_code == 200
