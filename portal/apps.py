@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
@@ -7,6 +8,10 @@ class PortalConfig(AppConfig):
     verbose_name = "Portalen: kommuner, länder och begrepp"
 
     def ready(self):
+        from portal.sqlite import use_unicode_like
+
+        connection_created.connect(use_unicode_like, dispatch_uid="portal-unicode-like")
+
         from portal.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, sender=self)
