@@ -4,6 +4,8 @@ history with revert (django-simple-history), review and publishing actions."""
 import datetime
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
@@ -41,7 +43,8 @@ class ScopedQuerysetMixin:
 
 
 class ScopedAdminMixin(ScopedQuerysetMixin):
-    """Another municipality's record answers 404 by URL and 403 through history."""
+    """Another municipality's record answers 404 by URL (its versions too) and 403 on its
+    history page."""
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -72,6 +75,19 @@ class PortalAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     # (simple-history's own "Ändringar" column). Each row compares itself with the version
     # before it, so pages are short.
     history_list_per_page = 25
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """simple-history judges the old version by its own data; the record as it is now
+        must be the user's too, or a version from before it moved to another municipality
+        would let its old coordinator read it and move it back."""
+        current = self.get_object(request, unquote(object_id))  # 404 outside the scope
+        if request.method == "POST":
+            allowed = self.has_change_permission(request, current)
+        else:
+            allowed = self.has_view_permission(request, current)
+        if not allowed:
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
