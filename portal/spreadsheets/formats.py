@@ -59,6 +59,10 @@ FORMULA_STARTS = frozenset((*FORMULA_TRIGGERS, ESCAPE_PREFIX))
 MAX_UNPACKED_SIZE = 200 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
+TOO_MANY_ROWS = f"Filen har fler än {MAX_ROWS:,} rader. Dela upp den i flera filer.".replace(
+    ",", " "
+)
+TOO_MANY_COLUMNS = f"Filen har fler än {MAX_COLUMNS} kolumner."
 
 EXCEL_EPOCH_ORDINAL = datetime.date(1899, 12, 30).toordinal()
 
@@ -119,9 +123,7 @@ def _build_dataset(headers: Sequence, rows: Iterable[Sequence]) -> tablib.Datase
             continue
         body.append(values)
         if len(body) > MAX_ROWS:
-            raise SpreadsheetFileError(
-                f"Filen har fler än {MAX_ROWS} rader. Dela upp den i flera filer."
-            )
+            raise SpreadsheetFileError(TOO_MANY_ROWS)
     width = max([len(headers), *(len(values) for values in body)])
 
     def blank_column(index: int) -> bool:
@@ -171,6 +173,24 @@ def describe_unknown_file(data: bytes) -> str:
         f"Filen går inte att läsa: den ser ut att vara {kind}. Ladda upp en Excel-fil "
         "(xlsx), en OpenDocument-fil (ods) eller en CSV-fil sparad som UTF-8."
     )
+
+
+def _within_columns(row: Sequence) -> Sequence:
+    """The row without its empty cells past MAX_COLUMNS; an error if one of them is filled."""
+    if len(row) <= MAX_COLUMNS:
+        return row
+    if any(value is not None and value != "" for value in row[MAX_COLUMNS:]):
+        raise SpreadsheetFileError(TOO_MANY_COLUMNS)
+    return row[:MAX_COLUMNS]
+
+
+def _at_most_rows(rows: Iterable, limit: int) -> Iterator:
+    """The rows, or an error as soon as there are more than `limit`: repeated rows in a
+    small file must not be unfolded into millions."""
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            raise SpreadsheetFileError(TOO_MANY_ROWS)
+        yield row
 
 
 def _check_unpacked_size(archive: zipfile.ZipFile) -> None:
@@ -274,9 +294,19 @@ class XLSX(SpreadsheetFormat, base_formats.XLSX):
             ) from error
         try:
             sheet = workbook.worksheets[0]
-            rows = iter(sheet.iter_rows(values_only=True))
-            headers = [_ooxml_unescape(value) for value in next(rows, ())]
-            body = [[_ooxml_unescape(value) for value in row] for row in rows]
+            # A few bytes can declare a sheet of 1 048 576 rows × 16 384 columns (its
+            # <dimension>), which openpyxl fills in: read one column past the limit at most,
+            # and keep no row that is wholly empty.
+            width = min(sheet.max_column or MAX_COLUMNS + 1, MAX_COLUMNS + 1)
+            rows = iter(sheet.iter_rows(values_only=True, max_col=width))
+            headers = [_ooxml_unescape(value) for value in _within_columns(next(rows, ()))]
+            body = []
+            for row in rows:
+                if row.count(None) == len(row):
+                    continue
+                body.append([_ooxml_unescape(value) for value in _within_columns(row)])
+                if len(body) > MAX_ROWS:
+                    raise SpreadsheetFileError(TOO_MANY_ROWS)
         finally:
             workbook.close()
         return headers, body
@@ -731,11 +761,11 @@ def _read_ods_rows(content) -> Iterator[list]:
             else:
                 if pending_cells:
                     if len(row) + pending_cells > MAX_COLUMNS:
-                        raise SpreadsheetFileError(f"Filen har fler än {MAX_COLUMNS} kolumner.")
+                        raise SpreadsheetFileError(TOO_MANY_COLUMNS)
                     row.extend([None] * pending_cells)
                     pending_cells = 0
                 if len(row) + repeat > MAX_COLUMNS:
-                    raise SpreadsheetFileError(f"Filen har fler än {MAX_COLUMNS} kolumner.")
+                    raise SpreadsheetFileError(TOO_MANY_COLUMNS)
                 row.extend([value] * repeat)
             element.clear()
         elif tag == _ROW:
@@ -743,9 +773,7 @@ def _read_ods_rows(content) -> Iterator[list]:
             if row:
                 if pending_rows:
                     if pending_rows > MAX_ROWS:
-                        raise SpreadsheetFileError(
-                            f"Filen har fler än {MAX_ROWS} rader. Dela upp den i flera filer."
-                        )
+                        raise SpreadsheetFileError(TOO_MANY_ROWS)
                     for _ in range(pending_rows):
                         yield []
                     pending_rows = 0
@@ -775,7 +803,7 @@ class ODS(SpreadsheetFormat, base_formats.ODS):
             archive = zipfile.ZipFile(io.BytesIO(data))
             _check_unpacked_size(archive)
             with archive.open("content.xml") as content:
-                rows = list(_read_ods_rows(content))
+                rows = list(_at_most_rows(_read_ods_rows(content), MAX_ROWS + 1))
         except SpreadsheetFileError:
             raise
         except Exception as error:

@@ -242,3 +242,68 @@ def test_not_a_number_becomes_an_empty_cell(format_class):
     dataset = format_class().create_dataset(stream.getvalue())
     assert list(dataset[0]) in ([None, None, "rad ett"], ["", "", "rad ett"])
     assert float(dataset[1][0]) == 1.5
+
+
+def _xlsx_declaring(dimension: str, last_row: int) -> bytes:
+    """A tiny XLSX whose sheet declares `dimension` and holds a header and one cell in
+    `last_row`, as a hostile upload would."""
+    data = xlsx_bytes([["Titel"], ["Ett"]])
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = content.decode()
+                start = text.index("<dimension ")
+                end = text.index("/>", start) + 2
+                text = text[:start] + f'<dimension ref="{dimension}"/>' + text[end:]
+                text = text.replace('<row r="2"', f'<row r="{last_row}"').replace(
+                    '<c r="A2"', f'<c r="A{last_row}"'
+                )
+                content = text.encode()
+            archive.writestr(info, content)
+    return target.getvalue()
+
+
+def test_an_xlsx_that_declares_16384_columns_is_read_only_as_wide_as_its_data():
+    data = _xlsx_declaring("A1:XFD3000", 3000)
+    assert len(data) < 10_000
+
+    headers, body = XLSX().read(data)
+
+    assert len(headers) <= 201 and len(body) == 1 and len(body[0]) <= 201
+    assert XLSX().create_dataset(data).headers == ["Titel"]
+
+
+def test_an_xlsx_with_more_rows_than_allowed_stops_at_the_limit():
+    data = _xlsx_declaring("A1:A150001", 150_001)
+    rows = [["Titel"], *([f"Rad {number}"] for number in range(100_001))]
+    full = xlsx_bytes(rows)
+
+    assert list(XLSX().create_dataset(data)) == [("Ett",)]  # blank rows between cost nothing
+    with pytest.raises(SpreadsheetFileError, match="fler än 100 000 rader"):
+        XLSX().create_dataset(full)
+
+
+def test_an_ods_of_repeated_rows_is_refused_before_it_is_unfolded():
+    row = (
+        '<table:table-row table:number-rows-repeated="100000">'
+        '<table:table-cell office:value-type="string" table:number-columns-repeated="3">'
+        "<text:p>x</text:p></table:table-cell></table:table-row>"
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+        "<office:body><office:spreadsheet><table:table>" + row * 8 + "</table:table>"
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", ODS_MIMETYPE)
+        archive.writestr("content.xml", content)
+    assert len(stream.getvalue()) < 2_000
+
+    with pytest.raises(SpreadsheetFileError, match="fler än 100 000 rader"):
+        ODS().read(stream.getvalue())
