@@ -7,8 +7,16 @@ while it is written, in every format.
 
 Import: django-import-export's two steps (preview, then confirm), with the checks of
 `SpreadsheetImportForm`, the importing user handed to the resource (which enforces the
-scope row by row) and every row written or none.
+scope row by row) and every row written or none. Between the two steps the upload waits in
+a folder of its own under a random name (`ImportUploadStorage`); the confirmation names
+it, and only a name (and format) that this session's own preview made is ever read or
+removed: a forged, repeated or stale confirmation gets a Swedish message and changes nothing.
 """
+
+import os
+import tempfile
+import time
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -18,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from import_export.admin import ImportExportMixin
 from import_export.signals import post_export
+from import_export.tmp_storages import TempFolderStorage
 
 from portal.scoping import visible
 from portal.spreadsheets.formats import FORMATS, SpreadsheetFormat
@@ -36,12 +45,83 @@ def export_file(file_format, resource, queryset, *, selected_fields=None, filena
     return response
 
 
+UPLOAD_FOLDER = os.path.join(tempfile.gettempdir(), "portal-imports")
+#: Uploads whose preview was never confirmed are removed after this long.
+UPLOAD_LIFETIME_SECONDS = 24 * 3600
+#: The previews a session may confirm: (file name, format) pairs, the newest last.
+PREVIEWS_SESSION_KEY = "spreadsheet_import_previews"
+PREVIEWS_KEPT = 10
+STALE_CONFIRMATION = (
+    "Importen gjordes inte: filen från förhandsgranskningen finns inte längre, till exempel "
+    "för att den redan har importerats. Inget har ändrats. Ladda upp filen igen."
+)
+
+
+class ImportUploadStorage(TempFolderStorage):
+    """An upload between preview and confirmation, in UPLOAD_FOLDER under a random name."""
+
+    def save(self, data: bytes) -> None:
+        os.makedirs(UPLOAD_FOLDER, mode=0o700, exist_ok=True)
+        self.name = self.name or uuid.uuid4().hex
+        with open(self.get_full_path(), "wb") as file:
+            file.write(data)
+
+    def get_full_path(self):
+        return os.path.join(UPLOAD_FOLDER, os.path.basename(self.name))
+
+
+def remove_stale_uploads(now: float | None = None) -> None:
+    cutoff = (now or time.time()) - UPLOAD_LIFETIME_SECONDS
+    try:
+        entries = list(os.scandir(UPLOAD_FOLDER))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_file() and entry.stat().st_mtime < cutoff:
+                os.remove(entry.path)
+        except FileNotFoundError:
+            pass  # another worker removed it first
+
+
 class SpreadsheetAdminMixin(ImportExportMixin):
     """Import and export from the change list, in the user's scope."""
 
     formats = FORMATS
     import_form_class = SpreadsheetImportForm
     export_form_class = SpreadsheetExportForm
+    tmp_storage_class = ImportUploadStorage
+
+    def get_confirm_form_initial(self, request, import_form):
+        """The preview offers a confirmation: the session remembers what it may confirm."""
+        initial = super().get_confirm_form_initial(request, import_form)
+        if initial:
+            remove_stale_uploads()
+            preview = [initial["import_file_name"], str(initial["format"])]
+            previews = request.session.get(PREVIEWS_SESSION_KEY, [])[-(PREVIEWS_KEPT - 1) :]
+            request.session[PREVIEWS_SESSION_KEY] = [*previews, preview]
+        return initial
+
+    def process_import(self, request, **kwargs):
+        """The confirmation: only of a preview this session made, and only once."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        preview = [request.POST.get("import_file_name", ""), request.POST.get("format", "")]
+        previews = request.session.get(PREVIEWS_SESSION_KEY, [])
+        if preview not in previews:
+            messages.error(request, STALE_CONFIRMATION)
+            return self._back_to_import()
+        request.session[PREVIEWS_SESSION_KEY] = [item for item in previews if item != preview]
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            messages.error(request, STALE_CONFIRMATION)
+            return self._back_to_import()
+
+    def _back_to_import(self):
+        return HttpResponseRedirect(
+            reverse(self.import_url_name(), current_app=self.admin_site.name)
+        )
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         kwargs = super().get_resource_kwargs(request, *args, **kwargs)
@@ -63,9 +143,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                 "Importen avbröts eftersom några rader inte gick att spara. Inget har "
                 "ändrats. Ladda upp filen igen för att se vad som är fel.",
             )
-            return HttpResponseRedirect(
-                reverse(self.import_url_name(), current_app=self.admin_site.name)
-            )
+            return self._back_to_import()
         return super().process_result(result, request)
 
     def import_url_name(self) -> str:

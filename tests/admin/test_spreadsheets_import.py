@@ -2,6 +2,9 @@
 is written unless every row is fine, the user's scope row by row, and history."""
 
 import datetime
+import tempfile
+import uuid
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -482,3 +485,110 @@ def test_confirm_writes_nothing_when_a_row_fails_after_the_preview(trollhattan_c
     assert not Project.objects.filter(slug="forst").exists()
     message = str(list(response.wsgi_request._messages)[0])
     assert "Inget har ändrats" in message
+
+
+# The confirmation step: only what this session's own preview made, and only once.
+
+
+def confirm_data(preview) -> dict:
+    confirm_form = preview.context["confirm_form"]
+    return {name: confirm_form.initial[name] for name in confirm_form.fields}
+
+
+def process_import(client, data):
+    from tests.factories import admin_url
+
+    return client.post(admin_url(Project, "process_import"), data, follow=True)
+
+
+def stale_message(response) -> str:
+    return " ".join(str(message) for message in response.context["messages"])
+
+
+def test_the_upload_waits_under_a_random_name_in_a_folder_of_its_own(national_editor_client):
+    from portal.spreadsheets.admin import UPLOAD_FOLDER
+
+    preview = preview_of(national_editor_client, project_row())
+    name = confirm_data(preview)["import_file_name"]
+
+    assert "/" not in name and len(name) == 32
+    assert (Path(UPLOAD_FOLDER) / name).is_file()
+    assert name in preview.content.decode() and "/tmp" not in preview.content.decode()
+
+
+def test_confirming_twice_imports_once_and_then_says_so(national_editor_client):
+    preview = preview_of(national_editor_client, project_row())
+    data = confirm_data(preview)
+    process_import(national_editor_client, data)
+    assert Project.objects.filter(slug="nytt-projekt").count() == 1
+    before = snapshot()
+
+    again = process_import(national_editor_client, data)
+
+    assert again.status_code == 200
+    assert "filen från förhandsgranskningen finns inte längre" in stale_message(again)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"import_file_name": "{victim}"},
+        {"import_file_name": "../{victim}"},
+        {"import_file_name": ""},
+        {"format": "9"},
+        {"format": "abc"},
+        {"format": "another"},  # not the format the preview read the file as
+    ],
+)
+def test_a_forged_confirmation_changes_nothing_and_removes_no_file(
+    national_editor_client, tmp_path, forged
+):
+    victim = Path(tempfile.gettempdir()) / f"offer-{uuid.uuid4().hex}.csv"
+    victim.write_text("a,b\n1,2\n")
+    try:
+        preview = preview_of(national_editor_client, project_row())
+        data = confirm_data(preview)
+        if forged.get("format") == "another":
+            forged = {"format": "1" if str(data["format"]) == "0" else "0"}
+        data.update({key: value.format(victim=victim.name) for key, value in forged.items()})
+        before = snapshot()
+
+        response = process_import(national_editor_client, data)
+
+        assert response.status_code == 200
+        assert "filen från förhandsgranskningen finns inte längre" in stale_message(response)
+        assert snapshot() == before
+        assert victim.exists()
+    finally:
+        victim.unlink(missing_ok=True)
+
+
+def test_another_sessions_preview_cannot_be_confirmed(national_editor_client):
+    from django.test import Client
+
+    preview = preview_of(national_editor_client, project_row())
+    other_session = Client()
+    other_session.force_login(preview.wsgi_request.user)  # the same user, another browser
+    before = snapshot()
+
+    response = process_import(other_session, confirm_data(preview))
+
+    assert "filen från förhandsgranskningen finns inte längre" in stale_message(response)
+    assert snapshot() == before
+
+
+def test_uploads_never_confirmed_are_removed_after_a_day(national_editor_client):
+    import os
+    import time
+
+    from portal.spreadsheets.admin import UPLOAD_FOLDER, remove_stale_uploads
+
+    name = confirm_data(preview_of(national_editor_client, project_row()))["import_file_name"]
+    path = Path(UPLOAD_FOLDER) / name
+    remove_stale_uploads()
+    assert path.exists()
+
+    os.utime(path, (time.time() - 25 * 3600,) * 2)
+    remove_stale_uploads()
+    assert not path.exists()
