@@ -26,7 +26,7 @@ from partnerships.models import Partnership, PartnershipKind, PartnershipParty, 
 from portal.models import Municipality, Survey
 from portal.review import ReviewedModel, needs_review_q
 from portal.roles import is_national_editor
-from portal.scoping import is_scoped, municipality_ids, visible
+from portal.scoping import editable, is_scoped, municipality_ids, visible
 from projects.models import Initiative, Programme, Project, ProjectParticipant, Story
 from quality.models import LinkCheck
 
@@ -34,10 +34,11 @@ from quality.models import LinkCheck
 @dataclass(frozen=True)
 class RecordLink:
     """A record named in a finding; url is its admin change page, empty when the user may
-    not open it (the other municipality's side of a pair)."""
+    not change it, and then `why` says who can."""
 
     label: str
     url: str = ""
+    why: str = "utanför dina kommuner"
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,13 @@ def change_url(model, pk) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[pk])
 
 
-def _link(model, pk, label: str, *, allowed: bool = True) -> RecordLink:
-    return RecordLink(label, change_url(model, pk) if allowed else "")
+SHARED_RECORD = "ändras av den som lade in den eller av en nationell redaktör"
+
+
+def _link(model, pk, label: str, *, allowed: bool = True, why: str = "") -> RecordLink:
+    if not allowed:
+        return RecordLink(label, "", why) if why else RecordLink(label)
+    return RecordLink(label, change_url(model, pk))
 
 
 def _owns(user, municipality_id) -> bool:
@@ -252,16 +258,23 @@ def duplicate_organisations(user) -> list[Finding]:
         for organisation_id, name, is_former in names_by_key[key]:
             matched_names[cluster][(organisation_id, name)] = is_former
 
-    in_scope = _ids_in_scope(
-        linked_organisations(user), set().union(*clusters.values()) if clusters else (), user
-    )
+    candidates = set().union(*clusters.values()) if clusters else set()
+    in_scope = _ids_in_scope(linked_organisations(user), candidates, user)
+    # Organisations are shared: a coordinator may change only some of them (portal.scoping).
+    changeable = _ids_in_scope(editable(Organisation.objects.all(), user), candidates, user)
     findings = []
     for cluster, ids in clusters.items():
         if not ids & in_scope:
             continue
         members = sorted(ids, key=lambda pk: organisations[pk][0].casefold())
         records = tuple(
-            _link(Organisation, pk, f"{organisations[pk][0]} ({organisations[pk][2]})")
+            _link(
+                Organisation,
+                pk,
+                f"{organisations[pk][0]} ({organisations[pk][2]})",
+                allowed=pk in changeable,
+                why=SHARED_RECORD,
+            )
             for pk in members
         )
         names = []

@@ -159,6 +159,25 @@ def test_a_coordinator_sees_duplicates_of_organisations_linked_to_their_records(
     assert rules.duplicate_organisations(kristianstad) == []
 
 
+def test_a_duplicate_the_coordinator_may_not_change_is_named_without_a_link(make_coordinator):
+    """Organisations are shared: the coordinator is told who can merge them, and gets a link
+    only to the one they may change (here, one of their municipality's own)."""
+    trollhattan = make_coordinator("trollhattan")
+    denmark = Country.objects.get(code="DK")
+    partner = make_organisation(name="Testrup Kommune", country=denmark)
+    own = make_organisation(name="Testrup", country=denmark)
+    own.municipality = Municipality.objects.get(slug="trollhattan")
+    own.save()
+    partnership("trollhattan", partner=partner)
+
+    [finding] = rules.duplicate_organisations(trollhattan)
+
+    by_label = {record.label: record for record in finding.records}
+    assert by_label["Testrup (Danmark)"].url == admin_url(Organisation, "change", own.pk)
+    shared = by_label["Testrup Kommune (Danmark)"]
+    assert shared.url == "" and shared.why == rules.SHARED_RECORD
+
+
 # --- 2. people with the same e-mail --------------------------------------------------------
 
 
