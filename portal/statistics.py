@@ -2,8 +2,9 @@
 
 What the figures count, and why (seed 002 is the survey's report):
 
-- "Pågående" partnerships (vänorter, kommunala partnerskap, andra samarbetsavtal) are those
-  not ended today: ongoing, planned or with no known period, since agreements often have no end.
+- "Aktuella" partnerships (vänorter, kommunala partnerskap, andra samarbetsavtal) are those
+  not ended today: ongoing, planned or with no known period, since agreements often have no
+  end. Not "Pågående": the lists' status filter of that name takes only a known, current period.
 - The survey defined "andra internationella samarbeten" as cooperation paid for with own or
   other money such as EU funds, not short-term; its summary names EU-funded projects, Nordic
   Council of Ministers cooperation and networks, its respondents listed European networks,
@@ -313,7 +314,7 @@ def key_figures(totals: dict, country_count: int, figures: SurveyFigures, group:
     other_agreements = totals[f"partnerships_{CooperationKind.OTHER}"]
     rows = [
         (
-            f"Pågående {KIND_PLURALS[kind].lower()}",
+            f"Aktuella {KIND_PLURALS[kind].lower()}",
             totals[f"partnerships_{kind}"],
             cooperations(kind),
         )
@@ -321,7 +322,7 @@ def key_figures(totals: dict, country_count: int, figures: SurveyFigures, group:
     ]
     rows += [
         (
-            "Pågående andra samarbeten",
+            "Aktuella andra samarbeten",
             other_agreements + totals["projects"] + totals["memberships"],
             cooperations(SurveyCooperation.OTHER),
         ),

@@ -149,11 +149,11 @@ def test_the_page_is_in_the_menu_and_the_sitemap(client):
 def test_key_figures_count_only_published_live_partnerships(client, county):
     response = client.get(URL, {"county": county.code})
     rows = table(
-        response, "Pågående samarbeten och länder i portalen och i SKL:s enkät 2018 (hela riket)"
+        response, "Aktuella samarbeten och länder i portalen och i SKL:s enkät 2018 (hela riket)"
     )
-    assert rows["Pågående vänorter"] == ["3", "483"]  # not the ended one, the draft, E's
-    assert rows["Pågående kommunala partnerskap"] == ["1", "55"]
-    assert rows["Pågående andra samarbeten"] == ["1", "216"]
+    assert rows["Aktuella vänorter"] == ["3", "483"]  # not the ended one, the draft, E's
+    assert rows["Aktuella kommunala partnerskap"] == ["1", "55"]
+    assert rows["Aktuella andra samarbeten"] == ["1", "216"]
     assert rows["varav andra samarbetsavtal"] == ["1", "–"]
     assert rows["varav projekt utanför vänorter och partnerskap"] == ["0", "–"]
     assert rows["varav medlemskap i nätverk"] == ["0", "–"]
@@ -178,9 +178,9 @@ def test_the_kind_filter_picks_the_survey_figures_of_the_same_respondents(client
     rows = table(kommuner, "Tabell: Andel kommuner och regioner med varje samarbetsform")
     assert rows["Vänort"] == [pct(50), "–", "2 av 4", "–"]
     key = table(
-        kommuner, "Pågående samarbeten och länder i portalen och i SKL:s enkät 2018 (kommuner)"
+        kommuner, "Aktuella samarbeten och länder i portalen och i SKL:s enkät 2018 (kommuner)"
     )
-    assert key["Pågående vänorter"] == ["2", "474"]
+    assert key["Aktuella vänorter"] == ["2", "474"]
 
     regions = client.get(URL, {"county": county.code, "kind": "region"})
     rows = table(regions, "Tabell: Andel kommuner och regioner med varje samarbetsform")
@@ -318,13 +318,13 @@ def test_other_cooperation_counts_projects_outside_partnerships_and_networks(cli
     assert rows["Annat samarbete"] == [pct(60), pct(38), "3 av 5", "80 av 213"]  # A, C, D
     assert rows["Någon av formerna"] == [pct(100), pct(81), "5 av 5", "173 av 213"]
     key = table(
-        response, "Pågående samarbeten och länder i portalen och i SKL:s enkät 2018 (hela riket)"
+        response, "Aktuella samarbeten och länder i portalen och i SKL:s enkät 2018 (hela riket)"
     )
-    assert key["Pågående andra samarbeten"] == ["3", "216"]
+    assert key["Aktuella andra samarbeten"] == ["3", "216"]
     assert key["varav andra samarbetsavtal"] == ["1", "–"]
     assert key["varav projekt utanför vänorter och partnerskap"] == ["1", "–"]
     assert key["varav medlemskap i nätverk"] == ["1", "–"]
-    assert key["Pågående kommunala partnerskap"] == ["1", "55"]
+    assert key["Aktuella kommunala partnerskap"] == ["1", "55"]
 
 
 def test_funding_and_areas_of_other_cooperation_include_projects(client, county):
@@ -479,13 +479,13 @@ def test_without_the_survey_the_live_figures_still_show(client, county):
 
 def test_the_cached_page_follows_new_content(client, county, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 3600
-    caption = "Pågående samarbeten och länder i portalen och i SKL:s enkät 2018 (hela riket)"
+    caption = "Aktuella samarbeten och länder i portalen och i SKL:s enkät 2018 (hela riket)"
     before = table(client.get(URL, {"county": county.code}), caption)
-    assert before["Pågående andra samarbeten"][0] == "1"
+    assert before["Aktuella andra samarbeten"][0] == "1"
     municipality = Municipality.objects.filter(county=county, is_published=True).first()
     partnership(municipality, "EE", start=2020, kind="annat_samarbete")
     after = table(client.get(URL, {"county": county.code}), caption)
-    assert after["Pågående andra samarbeten"][0] == "2"
+    assert after["Aktuella andra samarbeten"][0] == "2"
 
 
 def grow(county: County, factor: int, tag: str) -> None:
