@@ -411,7 +411,17 @@ class ProjectSerializer(StatusMixin, ReadOnlyModelSerializer):
         source="project_participants", many=True, read_only=True
     )
     lead_partner = OrganisationRefSerializer(read_only=True, allow_null=True)
-    partner_countries = CountrySerializer(many=True, read_only=True)
+    partner_countries = CountrySerializer(
+        many=True,
+        read_only=True,
+        help_text="Länder som anges för projektet utöver deltagarnas.",
+    )
+    countries = CountrySerializer(
+        many=True,
+        read_only=True,
+        help_text="Alla länder utomlands som projektet arbetar med: deltagarnas, de angivna "
+        "och samarbetets partners. Det är dem filtret country söker i.",
+    )
     themes = ThemeSerializer(many=True, read_only=True)
     contacts = PersonSerializer(many=True, read_only=True)
     url = api_url("project-detail")
@@ -442,6 +452,7 @@ class ProjectSerializer(StatusMixin, ReadOnlyModelSerializer):
             "participants",
             "lead_partner",
             "partner_countries",
+            "countries",
             "themes",
             "contacts",
             "website",

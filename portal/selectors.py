@@ -53,6 +53,11 @@ def project_queryset():
             "partner_countries",
             "themes",
             "funding_sources",
+            # Project.countries: the partnership's partners too.
+            Prefetch(
+                "partnership__parties",
+                queryset=PartnershipParty.objects.select_related("organisation__country"),
+            ),
         )
     )
 

@@ -5,21 +5,23 @@ Related rows are prefetched per chunk into plain lists (`to_attr`, see
 and a queryset for each call, which took most of a download's time."""
 
 from contacts.models import Person
+from partnerships.models import PartnershipParty
 from portal.downloads import Column, ListDownloadView, listed, names, people, year_of
 from portal.models import Country, FundingSource, Theme
 from portal.selectors import NOT_LISTED
 from projects.filters import ProjectFilter
-from projects.models import Project, ProjectParticipant, lead_partner_among
+from projects.models import Project, ProjectParticipant, countries_among, lead_partner_among
 
 
 def _countries(project) -> str:
-    countries = {
-        participant.organisation.country
-        for participant in project.listed_participants
-        if participant.organisation.country_id and participant.organisation.country_id != "SE"
-    }
-    countries.update(project.listed_partner_countries)
-    return names(sorted(countries, key=lambda country: country.name))
+    partnership = project.public_partnership
+    return names(
+        countries_among(
+            project.listed_participants,
+            project.listed_partner_countries,
+            partnership.listed_parties if partnership else (),
+        )
+    )
 
 
 def _lead_partner(project) -> str:
@@ -86,6 +88,11 @@ class ProjectDownloadView(ListDownloadView):
                 listed("partner_countries", Country.objects.all()),
                 listed("themes", Theme.objects.all()),
                 listed("funding_sources", FundingSource.objects.all()),
+                listed(
+                    "partnership__parties",
+                    PartnershipParty.objects.select_related("organisation__country"),
+                    "parties",
+                ),
             )
             .order_by("-start_date", "title")
         )

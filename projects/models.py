@@ -7,6 +7,7 @@ from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
+from partnerships.models import partner_organisations_among
 from portal.choices import Currency
 from portal.formatting import format_money
 from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
@@ -262,6 +263,33 @@ class Project(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
     @property
     def lead_partner(self):
         return lead_partner_among(self.project_participants.all())
+
+    @property
+    def countries(self) -> list:
+        """The countries abroad the project works with, as the list's country filter finds
+        it: its participants', the countries named on it, and its partnership's partners'."""
+        partnership = self.public_partnership
+        return countries_among(
+            self.project_participants.all(),
+            self.partner_countries.all(),
+            partnership.parties.all() if partnership else (),
+        )
+
+
+def countries_among(participants, named_countries, partnership_parties=()) -> list:
+    """Project.countries from lists (prefetched, say), sorted by name; Sweden left out."""
+    countries = {
+        participant.organisation.country
+        for participant in participants
+        if participant.organisation.country_id not in (None, "SE")
+    }
+    countries.update(named_countries)
+    countries.update(
+        organisation.country
+        for organisation in partner_organisations_among(partnership_parties)
+        if organisation.country_id not in (None, "SE")
+    )
+    return sorted(countries, key=lambda country: country.name)
 
 
 def lead_partner_among(participants):
