@@ -152,6 +152,13 @@ class PartnerRequest(TimestampedModel, NaturalKeyModel):
         instance._stored_valid_until = instance.__dict__.get("valid_until")
         return instance
 
+    def validate_constraints(self, exclude=None):
+        if (self.municipality_id is None) == (self.organisation_id is None):
+            # clean() has said what is wrong with the seekers; the constraint would say it
+            # a second time, in other words.
+            exclude = {*(exclude or ()), "municipality", "organisation"}
+        super().validate_constraints(exclude=exclude)
+
     def clean(self):
         super().clean()
         if self.municipality_id is None and self.organisation_id is None:
