@@ -542,10 +542,18 @@ class CSV(SpreadsheetFormat, base_formats.CSV):
         delimiter = max(",;\t", key=first_line.count)
         if not first_line.count(delimiter):
             delimiter = ","
+        # A cell may be as long as the file (a long description); the upload's size limit
+        # bounds it, not the csv module's default of 128 KB.
+        if csv.field_size_limit() < len(text):
+            csv.field_size_limit(len(text))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+            rows = list(reader)
         except csv.Error as error:
-            raise SpreadsheetFileError(f"Filen gick inte att läsa som CSV: {error}.") from error
+            raise SpreadsheetFileError(
+                f"Filen gick inte att läsa som CSV på rad {reader.line_num}. Kontrollera att "
+                "citattecknen i cellerna går jämnt ut, eller spara filen på nytt som CSV UTF-8."
+            ) from error
         if not rows:
             raise SpreadsheetFileError("Filen är tom.")
         return rows[0], rows[1:]

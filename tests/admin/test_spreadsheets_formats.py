@@ -307,3 +307,10 @@ def test_an_ods_of_repeated_rows_is_refused_before_it_is_unfolded():
 
     with pytest.raises(SpreadsheetFileError, match="fler än 100 000 rader"):
         ODS().read(stream.getvalue())
+
+
+def test_a_csv_cell_longer_than_128_kb_is_read():
+    long_text = "å" * 200_000
+    dataset = CSV().create_dataset(f'Titel,Beskrivning\r\nEtt,"{long_text}"\r\n'.encode())
+
+    assert list(dataset) == [("Ett", long_text)]
