@@ -1,5 +1,6 @@
 """The public lists' shared view: a plain GET filter form, a result count and pagination
-that never fails (a page number past the end shows the last page)."""
+that never fails (a page number past the end shows the last page; zero, a negative number
+or text shows the first)."""
 
 from django.core.paginator import Paginator
 from django.http import QueryDict
@@ -20,7 +21,9 @@ class PublicListView(FilterView):
 
     def paginate_queryset(self, queryset, page_size):
         paginator = Paginator(queryset, page_size, allow_empty_first_page=True)
-        page = paginator.get_page(self.request.GET.get("page"))
+        number = self.request.GET.get("page", "")
+        # Paginator.get_page shows the last page for 0 and -1; the first is what was meant.
+        page = paginator.get_page(number if number.isdigit() and int(number) >= 1 else 1)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):

@@ -95,6 +95,13 @@ def test_page_past_the_end_shows_the_last_page(client):
     assert client.get("/projekt/", {"page": "x"}).status_code == 200
 
 
+@pytest.mark.parametrize("number", ["0", "-1", "x", "1.5", ""])
+def test_a_page_number_that_is_not_a_page_shows_the_first(client, number):
+    response = client.get("/projekt/", {"page": number})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1
+
+
 def test_very_long_query_is_cut_calmly(client):
     response = client.get("/projekt/", {"q": "a" * 5000})
     assert response.status_code == 200
