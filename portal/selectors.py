@@ -214,6 +214,23 @@ class MunicipalityPage:
     contacts: list = field(default_factory=list)
 
     @property
+    def is_empty(self) -> bool:
+        """Nothing of its own published yet (contacts alone are not content)."""
+        return not any(
+            (
+                self.municipal_partnerships,
+                self.twin_towns,
+                self.former_twin_towns,
+                self.other_cooperation,
+                self.former_other_cooperation,
+                any(self.projects.values()),
+                self.memberships,
+                self.stories,
+                self.partner_requests,
+            )
+        )
+
+    @property
     def project_sections(self) -> list[dict]:
         """Each status group: its heading, the first PROJECTS_SHOWN projects, how many there
         are, and the status that filters the project list to all of them."""

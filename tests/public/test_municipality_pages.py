@@ -174,3 +174,13 @@ def test_the_municipality_list_groups_by_county_and_counts_all_of_sweden(client)
     assert not any(
         not m.is_published for _, members in response.context["counties"] for m in members
     )
+
+
+def test_a_published_page_with_nothing_on_it_says_so(client):
+    from portal.models import Municipality
+
+    region = Municipality.objects.get(slug="region-kronoberg")
+    page = client.get(f"/kommuner/{region.slug}/").content.decode()
+
+    assert f"{region.public_name} har ännu inte publicerat några vänorter" in page
+    assert "har ännu inte publicerat" not in client.get("/kommuner/vaxjo/").content.decode()
