@@ -6,7 +6,6 @@ and cached like the pages (portal/page_cache.py, keyed by path and query string)
 any site may read them from a browser (Access-Control-Allow-Origin: *).
 """
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import viewsets
@@ -20,7 +19,6 @@ from api.filters import MunicipalityFilter, OrganisationFilter
 from api.schema import BAD_REQUEST, NOT_FOUND
 from networks.filters import NetworkFilter
 from partnerships.filters import PartnershipFilter
-from partnerships.models import PartnershipParty
 from portal.selectors import (
     network_queryset,
     partnership_queryset,
@@ -28,9 +26,9 @@ from portal.selectors import (
     public_memberships,
     public_organisations,
     published_municipalities,
+    with_public_involvement,
 )
 from projects.filters import ProjectFilter
-from projects.models import ProjectParticipant
 
 
 class OpenToOtherSites:
@@ -167,26 +165,7 @@ class OrganisationViewSet(OpenDataViewSet):
         )
         if self.action != "retrieve":
             return queryset
-        return queryset.prefetch_related(
-            Prefetch(
-                "partnershipparty_set",
-                queryset=PartnershipParty.objects.filter(
-                    partnership__is_published=True, partnership__municipality__is_published=True
-                )
-                .select_related("partnership")
-                .order_by("partnership__name"),
-                to_attr="public_parties",
-            ),
-            Prefetch(
-                "project_participations",
-                queryset=ProjectParticipant.objects.filter(
-                    project__is_published=True, project__municipality__is_published=True
-                )
-                .select_related("project")
-                .order_by("-project__start_date", "project__title"),
-                to_attr="public_participations",
-            ),
-        )
+        return with_public_involvement(queryset)
 
 
 ENDPOINTS = {

@@ -178,6 +178,32 @@ def public_organisations():
     )
 
 
+def with_public_involvement(organisations):
+    """Prefetches what each organisation takes part in that residents may see, as the lists
+    `public_parties` (partnerships, by name) and `public_participations` (projects, newest
+    first). Two queries."""
+    return organisations.prefetch_related(
+        Prefetch(
+            "partnershipparty_set",
+            queryset=PartnershipParty.objects.filter(
+                partnership__is_published=True, partnership__municipality__is_published=True
+            )
+            .select_related("partnership__municipality")
+            .order_by("partnership__name"),
+            to_attr="public_parties",
+        ),
+        Prefetch(
+            "project_participations",
+            queryset=ProjectParticipant.objects.filter(
+                project__is_published=True, project__municipality__is_published=True
+            )
+            .select_related("project__municipality")
+            .order_by("-project__start_date", "project__title"),
+            to_attr="public_participations",
+        ),
+    )
+
+
 STATUS_OF_GROUP = {
     "ongoing": PeriodStatus.ONGOING,
     "planned": PeriodStatus.PLANNED,

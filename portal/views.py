@@ -20,6 +20,7 @@ from portal.selectors import (
     public_organisations,
     public_people,
     published_municipalities,
+    with_public_involvement,
 )
 from portal.structured_data import municipality_data
 from projects.models import Story
@@ -139,7 +140,9 @@ def search(request):
             )
         )
         organisations = first_public(
-            named_organisations, public_organisations().select_related("country"), SEARCH_LIMIT
+            named_organisations,
+            with_public_involvement(public_organisations().select_related("country")),
+            SEARCH_LIMIT,
         )
         named_people = Person.objects.filter(Q(name__icontains=query) | Q(title__icontains=query))
         people = first_public(

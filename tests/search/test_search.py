@@ -241,3 +241,21 @@ def test_control_characters_in_a_query_are_ignored(client, query):
 
     assert response.status_code == 200
     assert "\x00" not in response.content.decode()
+
+
+def test_an_organisation_hit_links_to_what_it_takes_part_in(client):
+    page = client.get("/sok/", {"q": "IKEA"}).content.decode()
+
+    assert "IKEA" in page and "Deltar i" in page
+    assert 'href="/projekt/' in page.split("IKEA", 1)[1]
+
+
+def test_an_organisation_hit_names_no_draft(client):
+    from projects.models import Project
+
+    Project.objects.filter(project_participants__organisation__name__icontains="IKEA").update(
+        is_published=False
+    )
+    page = client.get("/sok/", {"q": "IKEA"}).content.decode()
+
+    assert "Deltar i" not in page
