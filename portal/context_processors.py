@@ -1,9 +1,14 @@
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 
 
 def site(request):
-    """The canonical address of the page: its path without filters or page numbers."""
-    return {"canonical_url": request.build_absolute_uri(request.path)}
+    """The canonical address of the page: its path without filters or page numbers. None
+    on the 400 page for a Host header the site does not serve."""
+    try:
+        return {"canonical_url": request.build_absolute_uri(request.path)}
+    except DisallowedHost:
+        return {"canonical_url": ""}
 
 
 def site_info(request):

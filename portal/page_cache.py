@@ -17,6 +17,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.exceptions import DisallowedHost
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -78,6 +79,10 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not settings.PUBLIC_PAGE_CACHE_SECONDS or not cacheable_request(request):
             return self.get_response(request)
+        try:
+            request.get_host()
+        except DisallowedHost:
+            return self.get_response(request)  # CommonMiddleware answers 400
         try:
             key = page_key(request, content_version())
             cached = cache.get(key)

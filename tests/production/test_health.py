@@ -150,3 +150,15 @@ def test_a_post_without_csrf_token_gives_a_swedish_403_page(settings):
 
 def test_robots_txt_answers_head(client):
     assert client.head("/robots.txt").status_code == 200
+
+
+@pytest.mark.parametrize("cache_seconds", [0, 600])
+def test_a_host_the_site_does_not_serve_gets_the_swedish_400_page(
+    client, settings, caplog, cache_seconds
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = cache_seconds
+    response = client.get("/kommuner/", HTTP_HOST="angripare.example")
+
+    assert response.status_code == 400
+    assert "Förfrågan kunde inte läsas" in response.content.decode()
+    assert "page cache" not in caplog.text  # not mistaken for a cache fault
