@@ -23,7 +23,8 @@ from projects.models import Programme, Project, ProjectParticipant
 
 
 class ReadOnlyModelSerializer(serializers.ModelSerializer):
-    """Every field is output only, so the OpenAPI description lists them all as present."""
+    # Every field is output only, so the OpenAPI description lists them all as present. No
+    # docstring: drf-spectacular would give it to every serializer below as its description.
 
     def get_fields(self):
         fields = super().get_fields()
@@ -114,7 +115,7 @@ class MunicipalityRefSerializer(ReadOnlyModelSerializer):
 
 
 class PublishedMunicipalityRefSerializer(MunicipalityRefSerializer):
-    """Null unless the municipality has a public page."""
+    """Kommunen eller regionen; null om den inte har någon publik sida."""
 
     def get_attribute(self, instance):
         municipality = super().get_attribute(instance)
@@ -122,7 +123,7 @@ class PublishedMunicipalityRefSerializer(MunicipalityRefSerializer):
 
 
 class OrganisationRefSerializer(ReadOnlyModelSerializer):
-    """An organisation taking part in something published, so it is in the API too."""
+    """En organisation som deltar i något publicerat och därför också finns i API:t."""
 
     country = CountrySerializer(read_only=True)
     url = api_url("organisation-detail")
@@ -133,7 +134,7 @@ class OrganisationRefSerializer(ReadOnlyModelSerializer):
 
 
 class OrganisationNameSerializer(ReadOnlyModelSerializer):
-    """An organisation named beside something (a coordinator, a person's employer)."""
+    """En organisation som nämns vid något annat (den som samordnar, en persons arbetsgivare)."""
 
     class Meta:
         model = Organisation
@@ -160,10 +161,10 @@ class ProjectRefSerializer(ReadOnlyModelSerializer):
 
 
 class PeriodSerializer(serializers.Serializer):
-    """A period in the precision it was given in: Swedish text and ISO dates.
+    """En period i den precision den angavs: svensk text och ISO-datum.
 
-    Dates are normalised to the first and last day of what they stand for: "2014–2015"
-    starts 2014-01-01 with precision "year" and ends 2015-12-31.
+    Datumen är första och sista dagen av det de står för: "2014–2015" börjar 2014-01-01
+    med precisionen "year" och slutar 2015-12-31.
     """
 
     display = serializers.CharField(source="period_display", help_text="Som på sidan.")
@@ -190,7 +191,7 @@ class PeriodSerializer(serializers.Serializer):
 
 
 class MoneySerializer(serializers.Serializer):
-    """An amount and its currency, and the same written the Swedish way."""
+    """Ett belopp och dess valuta, och detsamma skrivet på svenskt sätt."""
 
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     currency = serializers.ChoiceField(choices=Currency.choices)
@@ -220,7 +221,7 @@ class StatusMixin(serializers.Serializer):
 
 
 class PersonSerializer(ReadOnlyModelSerializer):
-    """A contact person. E-mail and phone are null unless the person has agreed to show them."""
+    """En kontaktperson. E-post och telefon är null om personen inte har godkänt att de visas."""
 
     organisation = OrganisationNameSerializer(read_only=True, allow_null=True)
     email = BlankAsNullField(source="public_email")
@@ -583,7 +584,7 @@ class OrganisationProjectSerializer(ReadOnlyModelSerializer):
 
 
 class OrganisationDetailSerializer(OrganisationSerializer):
-    """One organisation with the published partnerships and projects it takes part in."""
+    """En organisation med de publicerade samarbeten och projekt den deltar i."""
 
     partnerships = OrganisationPartnershipSerializer(
         source="public_parties", many=True, read_only=True

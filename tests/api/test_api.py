@@ -393,3 +393,25 @@ def test_the_schema_describes_every_operation(client):
 def test_drf_spectacular_makes_the_schema_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "api.yaml")
     assert "/api/v1/projects/{slug}/" in (tmp_path / "api.yaml").read_text()
+
+
+def test_the_openapi_descriptions_are_swedish(client):
+    """No developer docstring leaks into the schema as a component's description."""
+    import re
+
+    schema = client.get("/api/v1/schema/").json()
+    descriptions = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "description" and isinstance(value, str):
+                    descriptions.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    english = [text for text in descriptions if re.search(r"\b(the|is|are|unless)\b", text)]
+    assert descriptions and english == []
