@@ -39,6 +39,13 @@ class OpenToOtherSites:
         response["Access-Control-Allow-Origin"] = "*"
         return response
 
+    def options(self, request, *args, **kwargs):
+        """What may be asked (a browser's CORS preflight too): no body."""
+        response = Response(status=204)
+        response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response["Access-Control-Max-Age"] = "86400"
+        return response
+
 
 def documented(tag, plural, singular, serializer, detail_serializer=None, lookup="adressnamn"):
     """Swedish summaries, and the answers of a list and of one record, errors included."""

@@ -415,3 +415,12 @@ def test_the_openapi_descriptions_are_swedish(client):
     walk(schema)
     english = [text for text in descriptions if re.search(r"\b(the|is|are|unless)\b", text)]
     assert descriptions and english == []
+
+
+def test_options_answers_what_may_be_asked(client):
+    response = client.options("/api/v1/projects/")
+
+    assert response.status_code == 204
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert client.post("/api/v1/projects/", {}).status_code == 405
