@@ -756,17 +756,32 @@ def decade_chart(published) -> Chart:
     )
 
 
-def scope_text(form) -> str:
+NOUNS = {
+    "kommun": ("kommun", "kommuner"),
+    "region": ("region", "regioner"),
+    "": ("kommun eller region", "kommuner och regioner"),
+}
+
+
+def scope_text(form, count: int) -> str:
     """What the figures count, in words, for the page and for print (the form is hidden)."""
     data = getattr(form, "cleaned_data", {})
     county = data.get("county")
-    kind = data.get("kind")
+    kind = data.get("kind") or ""
     group = data.get("group")
-    who = {"kommun": "kommuner", "region": "regioner"}.get(kind, "kommuner och regioner")
-    if group:  # only kommuner have a group
-        who = f"kommuner i kommungruppen {MunicipalityGroup(group).label}"
+    singular, plural = NOUNS.get(kind, NOUNS[""])
+    who = plural
+    if group:
+        group_name = MunicipalityGroup(group).label
+        # Only kommuner have a group: with regions chosen the selection is empty.
+        who = (
+            f"regioner i kommungruppen {group_name} (regioner har ingen kommungrupp)"
+            if kind == "region"
+            else f"kommuner i kommungruppen {group_name}"
+        )
+        singular, plural = ("region", "regioner") if kind == "region" else ("kommun", "kommuner")
     where = f"i {county.name}" if county else "i hela landet"
-    return f"Publicerade {who} {where}"
+    return f"Publicerade {who} {where}, {count} {singular if count == 1 else plural}."
 
 
 def group_coverage(form) -> dict:
@@ -795,14 +810,15 @@ def statistics_page(request):
         filter(None, [group_field.get("aria-describedby"), GROUP_NOTE_ID])
     )
     kind = form.cleaned_data.get("kind") if filterset.is_bound else None
+    stats = compute_statistics(municipalities, kind=kind or None)
     return render(
         request,
         "portal/statistics.html",
         {
             "filter": filterset,
             "is_filtered": any(request.GET.values()),
-            "stats": compute_statistics(municipalities, kind=kind or None),
-            "scope": scope_text(form),
+            "stats": stats,
+            "scope": scope_text(form, stats.municipality_count),
             "group_coverage": group_coverage(form),
             "group_note_id": GROUP_NOTE_ID,
             "nav": "statistik",

@@ -601,3 +601,22 @@ def test_the_page_costs_a_fixed_number_of_queries(client, county, django_assert_
     assert Project.objects.filter(municipality__county=county).count() >= 110
     assert Membership.objects.filter(municipality__county=county).count() >= 110
     assert [count_queries(client, url) for url in urls] == baseline
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind": "kommun", "county": "07"}, "Publicerade kommuner i Kronobergs län, "),
+        ({"kind": "region"}, "Publicerade regioner i hela landet, "),
+        ({"group": "A1", "kind": "region"}, "regioner har ingen kommungrupp"),
+        ({"group": "A1"}, "Publicerade kommuner i kommungruppen Storstäder i hela landet, "),
+    ],
+)
+def test_the_selection_line_says_what_the_filters_chose(client, params, expected):
+    page = " ".join(client.get(URL, params).content.decode().split())
+    line = page.split("Urval:</strong> ", 1)[1].split("</p>", 1)[0]
+
+    assert expected in line
+    if params.get("kind") == "kommun":
+        assert line.endswith(" kommuner.") or line.endswith(" kommun.")
+        assert "regioner" not in line
