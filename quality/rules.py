@@ -57,16 +57,20 @@ class Rule:
     record_heading: str = "Post"
     detail_heading: str = "Vad som gäller"
     date_heading: str = ""
+    #: For a rule that can find very many records: counts them in the database, and `find`
+    #: then takes `limit`, so that neither the admin index nor the page builds them all.
+    count: Callable[..., int] | None = None
 
 
 @dataclass
 class RuleResult:
     rule: Rule
     findings: list[Finding] = field(default_factory=list)
+    total: int | None = None
 
     @property
     def count(self) -> int:
-        return len(self.findings)
+        return len(self.findings) if self.total is None else self.total
 
 
 def change_url(model, pk) -> str:
@@ -485,22 +489,39 @@ def _review_label(record) -> str:
     return f"{municipality.short_name} – {record}" if municipality else str(record)
 
 
-def not_reviewed(user) -> list[Finding]:
-    """Records never reviewed or last reviewed before REVIEW_INTERVAL. A municipality only
-    when its page is published. One query per reviewed model."""
-    findings = []
+def _not_reviewed_by_model(user):
+    """(model, its records that need review in the user's scope), one queryset per model."""
     for model in reviewed_models():
         if not (is_scoped(model) or is_national_editor(user)):
             continue  # a shared record is a national editor's to review
-        records = model._default_manager.filter(needs_review_q()).order_by(
-            F("reviewed_on").asc(nulls_first=True), *model._meta.ordering, "pk"
-        )
+        records = model._default_manager.filter(needs_review_q())
         if model is Municipality:
             records = records.filter(is_published=True)
-        elif any(field.name == "municipality" for field in model._meta.fields):
+        yield model, visible(records, user)
+
+
+def count_not_reviewed(user) -> int:
+    """One COUNT query per reviewed model."""
+    return sum(records.count() for _model, records in _not_reviewed_by_model(user))
+
+
+def not_reviewed(user, limit: int | None = None) -> list[Finding]:
+    """Records never reviewed or last reviewed before REVIEW_INTERVAL, the longest unreviewed
+    first within each kind; at most `limit`. A municipality only when its page is published.
+    One query per reviewed model."""
+    findings = []
+    for model, records in _not_reviewed_by_model(user):
+        if limit is not None and len(findings) >= limit:
+            break
+        records = records.order_by(
+            F("reviewed_on").asc(nulls_first=True), *model._meta.ordering, "pk"
+        )
+        if any(field.name == "municipality" for field in model._meta.fields):
             records = records.select_related("municipality")
+        if limit is not None:
+            records = records[: limit - len(findings)]
         kind = str(model._meta.verbose_name).capitalize()
-        for record in visible(records, user):
+        for record in records:
             detail = kind
             if record.reviewed_on is not None and record.reviewed_by:
                 detail += f", granskad av {record.reviewed_by}"
@@ -671,6 +692,7 @@ RULES = (
         not_reviewed,
         detail_heading="Typ",
         date_heading="Senast granskad",
+        count=count_not_reviewed,
     ),
     Rule(
         "sidor-utan-kontaktperson",
@@ -699,5 +721,14 @@ RULES = (
 )
 
 
-def quality_report(user) -> list[RuleResult]:
-    return [RuleResult(rule, rule.find(user)) for rule in RULES]
+def quality_report(user, *, limit: int | None = None, counts_only: bool = False):
+    """Every rule's findings in the user's scope. A rule with its own `count` is counted
+    in the database, and builds at most `limit` findings (none with `counts_only`)."""
+    results = []
+    for rule in RULES:
+        if rule.count is None:
+            results.append(RuleResult(rule, rule.find(user)))
+        else:
+            findings = [] if counts_only else rule.find(user, limit=limit)
+            results.append(RuleResult(rule, findings, total=rule.count(user)))
+    return results

@@ -9,7 +9,7 @@ SHOWN_PER_RULE = 200
 
 def data_quality(request):
     """The admin page "Datakvalitet": every rule's findings in the user's scope."""
-    results = quality_report(request.user)
+    results = quality_report(request.user, limit=SHOWN_PER_RULE)
     context = {
         **admin.site.each_context(request),
         "title": "Datakvalitet",

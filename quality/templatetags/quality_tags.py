@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.inclusion_tag("admin/includes/quality_summary.html", takes_context=True)
 def quality_summary(context):
-    results = quality_report(context["request"].user)
+    results = quality_report(context["request"].user, counts_only=True)
     return {
         "results": results,
         "total": sum(result.count for result in results),

@@ -348,6 +348,23 @@ def test_records_not_reviewed_for_twelve_months(editor):
     assert admin_url(Municipality, "change", Municipality.objects.get(slug="ale").pk) not in found
 
 
+@pytest.mark.parametrize("coordinator", [False, True])
+def test_unreviewed_records_are_counted_in_the_database_and_listed_up_to_a_limit(
+    editor, make_coordinator, coordinator
+):
+    """The admin index counts them without building them; the page builds at most its
+    limit, the longest unreviewed first."""
+    for number in range(5):
+        partnership("trollhattan", name=f"Gammal {number}")
+    user = make_coordinator("trollhattan") if coordinator else editor
+    every = rules.not_reviewed(user)
+
+    assert rules.count_not_reviewed(user) == len(every) > 5
+    assert rules.not_reviewed(user, limit=3) == every[:3]
+    [result] = [r for r in rules.quality_report(user, counts_only=True) if r.rule.count]
+    assert result.findings == [] and result.count == len(every)
+
+
 def test_not_reviewed_covers_every_reviewed_model():
     assert set(rules.reviewed_models()) == {Municipality, Partnership, Project}
 
@@ -593,5 +610,6 @@ def test_the_admin_index_and_the_page_keep_their_query_counts(
     for client in (national_editor_client, coordinator_client):
         with django_assert_max_num_queries(32):
             assert client.get(reverse("admin:index")).status_code == 200
-        with django_assert_max_num_queries(28):
+        # The unreviewed records are counted (one COUNT per reviewed model) and listed.
+        with django_assert_max_num_queries(31):
             assert client.get(PAGE).status_code == 200
