@@ -46,7 +46,7 @@ from contacts.models import Organisation, OrganisationKind, OrganisationName
 from partnerships.models import Partnership, PartnershipParty, PartyRole
 from portal.choices import CooperationKind
 from portal.countries import country_code_for
-from portal.formatting import DatePrecision
+from portal.formatting import DatePrecision, format_megabytes, join_swedish
 from portal.models import Country, Municipality
 from portal.page_cache import content_changed
 from portal.roles import is_national_editor
@@ -157,8 +157,8 @@ def read_twin_town_file(data: bytes) -> list[SourceRow]:
         raise TwinTownFileError("Filen är tom.")
     if len(data) > MAX_FILE_SIZE:
         raise TwinTownFileError(
-            f"Filen är för stor ({len(data) / (1024 * 1024):.1f} MB). Den får vara högst "
-            "5 MB; dela upp listan i flera filer.".replace(".", ",", 1)
+            f"Filen är för stor ({format_megabytes(len(data))}). Den får vara högst "
+            f"{format_megabytes(MAX_FILE_SIZE)}; dela upp listan i flera filer."
         )
     format_class = detect_format(data)
     if format_class is None:
@@ -174,7 +174,7 @@ def read_twin_town_file(data: bytes) -> list[SourceRow]:
         positions.setdefault(_header_key(header), index)
     missing = [name for name in REQUIRED_COLUMNS if _header_key(name) not in positions]
     if missing:
-        names = " och ".join(f"”{name}”" for name in missing)
+        names = join_swedish([f"”{name}”" for name in missing])
         raise TwinTownFileError(
             f"{'Kolumnen' if len(missing) == 1 else 'Kolumnerna'} {names} saknas i första "
             "raden. Listan ska ha kolumnerna Kommun, Vänort och Land, och får ha Sedan och "
@@ -419,8 +419,13 @@ def _year(value, column: str) -> tuple[int | None, str]:
     text = str(value).strip()
     if re.fullmatch(r"\d{4}(?:[.,]0+)?", text):
         year = int(text[:4])
-        if FIRST_YEAR <= year <= datetime.date.today().year + 10:
+        last_year = datetime.date.today().year + 10
+        if FIRST_YEAR <= year <= last_year:
             return year, ""
+        return (
+            None,
+            f"{column} ska vara ett årtal mellan {FIRST_YEAR} och {last_year} (inte {year}).",
+        )
     return None, f"{column} ska vara ett årtal, till exempel 1946 (inte ”{text}”)."
 
 

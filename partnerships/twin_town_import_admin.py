@@ -25,6 +25,7 @@ from partnerships.twin_town_import import (
     twin_towns_import,
     twin_towns_plan,
 )
+from portal.formatting import format_megabytes
 from portal.roles import is_national_editor
 
 SESSION_KEY = "twin_town_import"
@@ -47,8 +48,8 @@ class TwinTownUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_SIZE:
             raise forms.ValidationError(
-                f"Filen är för stor ({upload.size / (1024 * 1024):.1f} MB). Den får vara "
-                "högst 5 MB; dela upp listan i flera filer.".replace(".", ",", 1),
+                f"Filen är för stor ({format_megabytes(upload.size)}). Den får vara "
+                f"högst {format_megabytes(MAX_FILE_SIZE)}; dela upp listan i flera filer.",
                 code="too_large",
             )
         try:

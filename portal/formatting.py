@@ -143,9 +143,24 @@ def derive_status(
 NO_BREAK_SPACE = "\u00a0"
 
 
+def join_swedish(items: list[str], last: str = " och ") -> str:
+    """A list in Swedish: "a", "a och b", "a, b och c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + last + items[-1]
+
+
 def group_thousands(number: int) -> str:
     """1 025, 3 000 000: groups of three digits joined by a no-break space."""
     return f"{number:,}".replace(",", NO_BREAK_SPACE)
+
+
+def format_megabytes(size: int) -> str:
+    """A file's size for a message, rounded up to a tenth: 5.04 MB is "5,1 MB", so a file
+    just over a 5 MB limit is never called "5 MB"."""
+    tenths = -(-size * 10 // (1024 * 1024))
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole},{tenth} MB" if tenth else f"{whole} MB"
 
 
 def format_count(value: int | Decimal | None) -> str:

@@ -21,6 +21,7 @@ from django.db.models import Q
 
 from partnerships.models import Partnership, PartnershipParty, PartyRole
 from portal.choices import CooperationKind, WorldRegion
+from portal.formatting import join_swedish
 from portal.models import Municipality
 from projects.models import Project, ProjectParticipant
 from seeking.models import SWEDEN, PartnerRequest, SoughtKind
@@ -52,13 +53,6 @@ REGION_PHRASES = {
     WorldRegion.EUROPE: "i övriga Europa",
     WorldRegion.WORLD: "utanför Europa",
 }
-
-
-def join_swedish(items: list[str], last: str = " och ") -> str:
-    """A list in Swedish: "a", "a och b", "a, b och c"."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + last + items[-1]
 
 
 def in_sentence(name: str) -> str:

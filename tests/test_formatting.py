@@ -161,3 +161,18 @@ def test_a_bad_phone_number_gets_a_swedish_message(typed):
     with pytest.raises(ValidationError) as error:
         normalise_phone(typed)
     assert "telefonnummer" in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [
+        (5 * 1024 * 1024, "5 MB"),
+        (5 * 1024 * 1024 + 1, "5,1 MB"),
+        (int(2.25 * 1024 * 1024), "2,3 MB"),
+        (1, "0,1 MB"),
+    ],
+)
+def test_file_sizes_round_up_to_a_tenth(size, text):
+    from portal.formatting import format_megabytes
+
+    assert format_megabytes(size) == text

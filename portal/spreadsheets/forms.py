@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
+from portal.formatting import format_megabytes
 from portal.spreadsheets.formats import SpreadsheetFileError, describe_unknown_file, detect_format
 
 #: The largest file the import accepts, in bytes; settings.SPREADSHEET_IMPORT_MAX_FILE_SIZE
@@ -22,7 +23,7 @@ def max_file_size() -> int:
 
 
 def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",").replace(",0", "") + " MB"
+    return format_megabytes(size)
 
 
 class SpreadsheetImportForm(ImportForm):

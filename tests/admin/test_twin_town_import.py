@@ -327,6 +327,7 @@ def test_years(since, until, expected):
         ("ca 1950", "", "Sedan ska vara ett årtal, till exempel 1946 (inte ”ca 1950”)."),
         ("", "17", "Till och med ska vara ett årtal"),
         ("2010", "1990", "Till och med (1990) ligger före Sedan (2010)."),
+        ("2999", "", "Sedan ska vara ett årtal mellan "),
     ],
 )
 def test_bad_years_are_row_errors(since, until, message):
@@ -471,9 +472,15 @@ def test_xlsx_numbers_for_years_and_scb_codes():
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "PNG-bild"),
         ("Kommun;Vänort;Land\nVäxjö;Åbo;Finland\n".encode("latin-1"), "UTF-8"),
         (csv_bytes([["Kommun", "Land"], ["Växjö", "Finland"]]), "Kolumnen ”Vänort” saknas"),
-        (csv_bytes([["Namn", "Ort"], ["Växjö", "Åbo"]]), "Kolumnerna ”Kommun” och ”Vänort” och"),
+        (
+            csv_bytes([["Namn", "Ort"], ["Växjö", "Åbo"]]),
+            "Kolumnerna ”Kommun”, ”Vänort” och ”Land”",
+        ),
         (csv_bytes([HEADER]), "inga rader"),
-        (csv_bytes([HEADER]) + b"x" * (5 * 1024 * 1024), "Filen är för stor"),
+        (
+            csv_bytes([HEADER]) + b"x" * (5 * 1024 * 1024),
+            "Filen är för stor (5,1 MB). Den får vara högst 5 MB",
+        ),
         (
             csv_bytes([HEADER] + [["Växjö", f"Ort {n}", "DK", "", ""] for n in range(10_001)]),
             "fler än 10 000 rader",

@@ -6,9 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portal.formatting import join_swedish
 from portal.models import Municipality
 from seeking.models import SoughtKind
-from seeking.suggestions import in_sentence, join_swedish, suggest_municipalities
+from seeking.suggestions import in_sentence, suggest_municipalities
 from tests.seeking.factories import cooperation, foreign_organisation, make_partner_request, project
 
 pytestmark = pytest.mark.django_db
