@@ -6,6 +6,8 @@ A model lists the fields that identify it in `natural_key_fields`; a path such a
 
 from django.db import models
 
+from portal.constraints import OneQueryCheckConstraintsMixin
+
 
 class NaturalKeyQuerySet(models.QuerySet):
     def get_by_natural_key(self, *key):
@@ -22,7 +24,7 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
-class NaturalKeyModel(models.Model):
+class NaturalKeyModel(OneQueryCheckConstraintsMixin):
     natural_key_fields: tuple[str, ...] = ("slug",)
 
     objects = NaturalKeyQuerySet.as_manager()
