@@ -610,15 +610,27 @@ def link_sources() -> list[tuple]:
 
 def broken_links(user) -> list[Finding]:
     """Addresses whose last check failed, with the records that use them. One query for
-    the checks and one per kind of record."""
+    the checks and one or two per kind of record."""
     failed = {check.url: check for check in LinkCheck.objects.filter(ok=False)}
     if not failed:
         return []
     records_by_url: dict[str, list[RecordLink]] = defaultdict(list)
     for model, field_name, scope, label in link_sources():
-        for record in scope(user).filter(**{f"{field_name}__in": list(failed)}).order_by():
+        records = list(scope(user).filter(**{f"{field_name}__in": list(failed)}).order_by())
+        # Shared records (organisations, networks) are linked only where the user may change
+        # them; one query per kind of record with findings, none for a national editor.
+        changeable = _ids_in_scope(
+            editable(model.objects.all(), user), {record.pk for record in records}, user
+        )
+        for record in records:
             records_by_url[getattr(record, field_name)].append(
-                _link(model, record.pk, label(record))
+                _link(
+                    model,
+                    record.pk,
+                    label(record),
+                    allowed=record.pk in changeable,
+                    why=SHARED_RECORD,
+                )
             )
     return [
         Finding(

@@ -453,6 +453,24 @@ def test_a_broken_link_shared_by_several_records_is_one_finding(editor):
     assert labels([finding]) == [("Testrup Kommune", "Växjö – Testprojekt")]
 
 
+def test_a_broken_link_on_a_shared_record_links_only_what_the_coordinator_may_change(
+    make_coordinator,
+):
+    url = "https://delad.example/"
+    partner = make_organisation(name="Testrup Kommune", website=url)
+    partnership("vaxjo", partner=partner)
+    project = make_project(title="Testprojekt", website=url)
+    project.save()
+    LinkCheck.objects.create(url=url, checked_at=timezone.now(), ok=False, error="x")
+
+    (finding,) = rules.broken_links(make_coordinator("vaxjo"))
+
+    by_label = {record.label: record for record in finding.records}
+    assert by_label["Växjö – Testprojekt"].url == admin_url(Project, "change", project.pk)
+    assert by_label["Testrup Kommune"].url == ""
+    assert by_label["Testrup Kommune"].why == rules.SHARED_RECORD
+
+
 # --- the page and the index --------------------------------------------------------------
 
 
