@@ -63,6 +63,10 @@ TOO_MANY_ROWS = f"Filen har fler än {MAX_ROWS:,} rader. Dela upp den i flera fi
     ",", " "
 )
 TOO_MANY_COLUMNS = f"Filen har fler än {MAX_COLUMNS} kolumner."
+EMPTY_FIRST_SHEET = (
+    "Det första bladet i filen är tomt. Bara det första bladet läses: lägg rubrikraden och "
+    "raderna där och försök igen."
+)
 
 EXCEL_EPOCH_ORDINAL = datetime.date(1899, 12, 30).toordinal()
 
@@ -309,6 +313,8 @@ class XLSX(SpreadsheetFormat, base_formats.XLSX):
                     raise SpreadsheetFileError(TOO_MANY_ROWS)
         finally:
             workbook.close()
+        if not body and all(value in (None, "") for value in headers):
+            raise SpreadsheetFileError(EMPTY_FIRST_SHEET)
         return headers, body
 
     def iter_chunks(self, headers, rows, *, title=""):
@@ -555,7 +561,7 @@ class CSV(SpreadsheetFormat, base_formats.CSV):
                 "citattecknen i cellerna går jämnt ut, eller spara filen på nytt som CSV UTF-8."
             ) from error
         if not rows:
-            raise SpreadsheetFileError("Filen är tom.")
+            raise SpreadsheetFileError(EMPTY_FIRST_SHEET)
         return rows[0], rows[1:]
 
     def iter_chunks(self, headers, rows, *, title=""):
@@ -820,7 +826,7 @@ class ODS(SpreadsheetFormat, base_formats.ODS):
                 "LibreOffice eller Excel och spara den igen som ods."
             ) from error
         if not rows:
-            raise SpreadsheetFileError("Filen är tom.")
+            raise SpreadsheetFileError(EMPTY_FIRST_SHEET)
         return rows[0], rows[1:]
 
     def iter_chunks(self, headers, rows, *, title=""):

@@ -314,3 +314,15 @@ def test_a_csv_cell_longer_than_128_kb_is_read():
     dataset = CSV().create_dataset(f'Titel,Beskrivning\r\nEtt,"{long_text}"\r\n'.encode())
 
     assert list(dataset) == [("Ett", long_text)]
+
+
+def test_a_workbook_whose_first_sheet_is_empty_says_so():
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.create_sheet("Listan").append(["Kommun", "Vänort", "Land"])
+    stream = io.BytesIO()
+    workbook.save(stream)
+
+    with pytest.raises(SpreadsheetFileError, match="Det första bladet i filen är tomt"):
+        XLSX().create_dataset(stream.getvalue())
