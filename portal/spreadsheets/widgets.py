@@ -516,7 +516,10 @@ class OrganisationRoleListWidget(ChildListWidget):
         self.role_order = {value: index for index, (value, _) in enumerate(self.roles)}
         self.role_lookup = {}
         for value, label in self.roles:
-            for name in (value, str(label), str(label).split(" (")[0]):
+            # "lead_partner", "Huvudpartner (lead partner)", "Huvudpartner", "lead partner"
+            names = [value, str(label), str(label).split(" (")[0]]
+            names += re.findall(r"\(([^()]+)\)$", str(label))
+            for name in names:
                 self.role_lookup[name.casefold()] = value
         alternatives = "|".join(
             re.escape(name) for name in sorted(self.role_lookup, key=len, reverse=True)

@@ -444,7 +444,8 @@ def test_partners_with_years_and_roles_with_years(national_editor_client):
     ]
 
 
-def test_lead_partner_moves_from_one_organisation_to_another(national_editor_client):
+@pytest.mark.parametrize("written", ["Huvudpartner (lead partner)", "lead partner", "Huvudpartner"])
+def test_lead_partner_moves_from_one_organisation_to_another(national_editor_client, written):
     first, second = Organisation.objects.order_by("slug")[:2]
     project = make_project(slug="byte-av-huvudpartner")
     project.save()
@@ -455,7 +456,7 @@ def test_lead_partner_moves_from_one_organisation_to_another(national_editor_cli
         project.slug,
         project.title,
         "Växjö kommun",
-        f"{second.name} (Huvudpartner (lead partner)); {first.name} (Partner)",
+        f"{second.name} ({written}); {first.name} (Partner)",
     ]
 
     preview = preview_of(national_editor_client, row, headers=headers)
