@@ -46,6 +46,10 @@ def normalise_header(header) -> str:
     return " ".join(str(header or "").split()).casefold()
 
 
+#: The history entry of a record written by a spreadsheet import.
+CHANGE_REASON = "Kalkylbladsimport"
+
+
 class TolerantInstanceLoader(ModelInstanceLoader):
     """Finds the existing record a row is about. A key cell that cannot be read (an
     unknown municipality) means "no record"; the field itself then reports the error,
@@ -173,6 +177,8 @@ class SpreadsheetResource(resources.ModelResource):
         )
 
     def import_instance(self, instance, row, **kwargs):
+        # The history says where the change came from, as the twin-town import's does.
+        instance._change_reason = CHANGE_REASON
         opts = self._meta.model._meta
         if instance.pk is not None:
             if not can_edit(instance, self.user):

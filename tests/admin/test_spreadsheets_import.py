@@ -368,6 +368,7 @@ def test_import_records_history_with_the_importing_user(trollhattan_client):
     assert latest.history_type == "~"
     assert latest.history_user == trollhattan_client.user
     assert latest.title == "Ny titel"
+    assert latest.history_change_reason == "Kalkylbladsimport"
 
 
 def test_row_without_id_becomes_a_new_project(trollhattan_client):
