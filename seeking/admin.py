@@ -31,7 +31,7 @@ class RequestStatusFilter(admin.SimpleListFilter):
 
 class PartnerRequestForm(forms.ModelForm):
     world_regions = forms.MultipleChoiceField(
-        label="världsdelar",
+        label="Världsdelar",
         choices=WorldRegion.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
