@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from portal.choices import WorldRegion
-from portal.formatting import PeriodStatus
+from portal.formatting import PeriodStatus, swedish_sort_key
 from portal.models import Country, FundingSource, Municipality, Theme
 
 MAX_QUERY_LENGTH = 200
@@ -120,12 +120,32 @@ class PeriodFilterSet(PublicFilterSet):
         return form
 
 
+class SwedishOrderChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """The choices in Swedish alphabetical order (portal.formatting.swedish_sort_key), which
+    neither SQLite nor a C-collated PostgreSQL gives: "Moçambique" among the Mo-, Åland
+    before Österrike."""
+
+    def __iter__(self):
+        choices = list(super().__iter__())
+        models_ = [choice for choice in choices if choice[0] not in ("", self.field.null_value)]
+        yield from (choice for choice in choices if choice not in models_)
+        yield from sorted(models_, key=lambda choice: swedish_sort_key(choice[1]))
+
+
+class SwedishOrderChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = SwedishOrderChoiceIterator
+
+
+class SwedishOrderChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SwedishOrderChoiceField
+
+
 def municipality_choices():
     return Municipality.objects.published().order_by("short_name")
 
 
 def municipality_filter(field_name: str = "municipality"):
-    return django_filters.ModelChoiceFilter(
+    return SwedishOrderChoiceFilter(
         label="Kommun",
         field_name=field_name,
         queryset=municipality_choices(),
@@ -136,7 +156,7 @@ def municipality_filter(field_name: str = "municipality"):
 
 
 def country_filter(*field_names: str):
-    return django_filters.ModelChoiceFilter(
+    return SwedishOrderChoiceFilter(
         label="Land",
         queryset=Country.objects.order_by("name"),
         method=one_of(*field_names),
@@ -155,7 +175,7 @@ def region_filter(*field_names: str):
 
 
 def theme_filter():
-    return django_filters.ModelChoiceFilter(
+    return SwedishOrderChoiceFilter(
         label="Samarbetsområde",
         queryset=Theme.objects.order_by("name"),
         to_field_name="slug",
@@ -165,7 +185,7 @@ def theme_filter():
 
 
 def funding_filter(*field_names: str):
-    return django_filters.ModelChoiceFilter(
+    return SwedishOrderChoiceFilter(
         label="Finansiering",
         queryset=FundingSource.objects.order_by("name"),
         to_field_name="slug",

@@ -6,6 +6,7 @@ written the same way everywhere.
 
 import calendar
 import datetime
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 import phonenumbers
@@ -141,6 +142,24 @@ def derive_status(
 
 #: Between groups of digits and before a per cent sign, so a number never wraps apart.
 NO_BREAK_SPACE = "\u00a0"
+
+
+#: Å, Ä and Ö (and Danish-Norwegian Æ and Ø, as Swedish dictionaries place them) come after Z.
+_AFTER_Z = {"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"}
+
+
+def swedish_sort_key(text: str) -> tuple[str, str]:
+    """Sorts names as a Swedish reader expects: case and other accents ignored ("Moçambique"
+    among the Mo-, "Réunion" among the Re-), Ü as Y, and Å, Ä, Ö last in that order."""
+    letters = []
+    for char in str(text).casefold():
+        if char in _AFTER_Z:
+            letters.append(_AFTER_Z[char])
+        elif char == "ü":
+            letters.append("y")
+        else:
+            letters.append(unicodedata.normalize("NFKD", char)[0])
+    return "".join(letters), str(text)
 
 
 def join_swedish(items: list[str], last: str = " och ") -> str:

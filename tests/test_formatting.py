@@ -176,3 +176,35 @@ def test_file_sizes_round_up_to_a_tenth(size, text):
     from portal.formatting import format_megabytes
 
     assert format_megabytes(size) == text
+
+
+def test_names_sort_in_swedish_order():
+    from portal.formatting import swedish_sort_key
+
+    names = [
+        "Österrike",
+        "Åland",
+        "Ägypten",
+        "Zambia",
+        "Montserrat",
+        "Moçambique",
+        "réunion",
+        "Ryssland",
+        "Uganda",
+        "Übersee",
+        "Yemen",
+    ]
+
+    assert sorted(names, key=swedish_sort_key) == [
+        "Moçambique",
+        "Montserrat",
+        "réunion",
+        "Ryssland",
+        "Uganda",
+        "Übersee",
+        "Yemen",
+        "Zambia",
+        "Åland",
+        "Ägypten",
+        "Österrike",
+    ]

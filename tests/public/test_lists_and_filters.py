@@ -176,3 +176,16 @@ def test_robots_and_sitemap(client):
     sitemap = client.get("/sitemap.xml").content.decode()
     assert "/kommuner/vaxjo/" in sitemap
     assert "/projekt/" in sitemap
+
+
+@pytest.mark.parametrize("path", ["/projekt/", "/samarbeten/"])
+def test_dropdowns_are_in_swedish_alphabetical_order(client, path):
+    from portal.formatting import swedish_sort_key
+
+    form = client.get(path).context["filter"].form
+    for name in ("country", "municipality"):
+        labels = [str(label) for value, label in form.fields[name].choices if value != ""]
+        assert labels == sorted(labels, key=swedish_sort_key), name
+    countries = [str(label) for _value, label in form.fields["country"].choices]
+    assert countries.index("Moçambique") < countries.index("Montenegro")
+    assert countries.index("Åland") < countries.index("Österrike") if "Åland" in countries else True
