@@ -180,6 +180,8 @@ def search(request):
             "max_length": MAX_QUERY_LENGTH,
             "groups": [group for group in groups if group[2]],
             "total": sum(len(group[2]) for group in groups),
+            # A group shows at most SEARCH_LIMIT hits: then the total is a lower bound.
+            "total_is_lower_bound": any(len(group[2]) >= SEARCH_LIMIT for group in groups),
             "limit": SEARCH_LIMIT,
         },
     )

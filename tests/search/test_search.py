@@ -259,3 +259,12 @@ def test_an_organisation_hit_names_no_draft(client):
     page = client.get("/sok/", {"q": "IKEA"}).content.decode()
 
     assert "Deltar i" not in page
+
+
+def test_a_total_with_a_full_group_is_a_lower_bound(client, settings, monkeypatch):
+    import portal.views
+
+    monkeypatch.setattr(portal.views, "SEARCH_LIMIT", 2)
+    page = client.get("/sok/", {"q": "Växjö"}).content.decode()
+
+    assert "Minst " in page and " träffar för ”Växjö”" in page
