@@ -184,3 +184,12 @@ def test_a_published_page_with_nothing_on_it_says_so(client):
 
     assert f"{region.public_name} har ännu inte publicerat några vänorter" in page
     assert "har ännu inte publicerat" not in client.get("/kommuner/vaxjo/").content.decode()
+
+
+def test_an_unknown_period_is_worded_the_same_on_the_project_and_municipality_pages(client):
+    project_page = client.get("/projekt/cobium/").content.decode()
+    municipality_page = client.get("/kommuner/vaxjo/").content.decode()
+
+    assert "<dd>Okänd period (3 år)</dd>" in project_page
+    assert "Okänd period · 3 år" in municipality_page
+    assert "Period saknas" not in municipality_page
