@@ -178,6 +178,32 @@ def public_organisations():
     )
 
 
+def with_public_roles(people):
+    """Prefetches what each person is a contact for that residents may see, as the lists
+    `public_municipalities`, `public_partnerships` and `public_projects`. Three queries."""
+    return people.prefetch_related(
+        Prefetch(
+            "municipalities",
+            queryset=Municipality.objects.published().order_by("short_name"),
+            to_attr="public_municipalities",
+        ),
+        Prefetch(
+            "partnerships",
+            queryset=Partnership.objects.published()
+            .select_related("municipality")
+            .order_by("name"),
+            to_attr="public_partnerships",
+        ),
+        Prefetch(
+            "projects",
+            queryset=Project.objects.published()
+            .select_related("municipality")
+            .order_by("-start_date", "title"),
+            to_attr="public_projects",
+        ),
+    )
+
+
 def with_public_involvement(organisations):
     """Prefetches what each organisation takes part in that residents may see, as the lists
     `public_parties` (partnerships, by name) and `public_participations` (projects, newest

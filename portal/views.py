@@ -21,6 +21,7 @@ from portal.selectors import (
     public_people,
     published_municipalities,
     with_public_involvement,
+    with_public_roles,
 )
 from portal.structured_data import municipality_data
 from projects.models import Story
@@ -146,7 +147,9 @@ def search(request):
         )
         named_people = Person.objects.filter(Q(name__icontains=query) | Q(title__icontains=query))
         people = first_public(
-            named_people, public_people().select_related("organisation"), SEARCH_LIMIT
+            named_people,
+            with_public_roles(public_people().select_related("organisation")),
+            SEARCH_LIMIT,
         )
         stories = (
             Story.objects.published()

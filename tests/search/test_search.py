@@ -268,3 +268,14 @@ def test_a_total_with_a_full_group_is_a_lower_bound(client, settings, monkeypatc
     page = client.get("/sok/", {"q": "Växjö"}).content.decode()
 
     assert "Minst " in page and " träffar för ”Växjö”" in page
+
+
+def test_a_person_hit_says_what_they_are_the_contact_for(client):
+    from contacts.models import Person
+
+    person = Person.objects.filter(projects__is_published=True).order_by("name").first()
+    project = person.projects.filter(is_published=True).first()
+    page = client.get("/sok/", {"q": person.name}).content.decode()
+
+    assert "Kontaktperson för" in page
+    assert f'href="/projekt/{project.slug}/"' in page
