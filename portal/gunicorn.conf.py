@@ -21,3 +21,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * usable_cores() + 1)
 accesslog = "-"
 errorlog = "-"
 control_socket_disable = True
+# A worker may take this long over one request before it is replaced. Gunicorn's 30 s would
+# kill a spreadsheet import of more than about 2 000 projects (13 s per 1 000 rows for the
+# preview, and again for the confirmation); public pages answer in well under a second.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 120)
