@@ -65,3 +65,13 @@ def test_a_constraint_on_an_excluded_field_is_skipped():
     project = make_project(total_budget=Decimal("-1"), budget_currency="SEK")
 
     assert errors(type(project).validate_constraints, project, exclude={"total_budget"}) == {}
+
+
+def test_a_field_set_to_an_expression_is_validated_as_django_does():
+    from django.db.models import F
+
+    project = make_project(total_budget=F("grant_amount") + 1)
+
+    assert errors(type(project).validate_constraints, project) == errors(
+        models.Model.validate_constraints, project
+    )

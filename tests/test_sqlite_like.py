@@ -4,7 +4,7 @@
 import pytest
 
 from portal.models import Municipality
-from portal.sqlite import unicode_like
+from portal.sqlite import unicode_like, unicode_like_escape
 
 
 @pytest.mark.parametrize(
@@ -18,10 +18,37 @@ from portal.sqlite import unicode_like
         ("a\\_b", "axb", "\\", 0),
         ("%göteborg%", "Malmö", "\\", 0),
         ("%x%", None, "\\", None),
+        ("stra_e", "Straße", None, 1),  # one character for one, as SQLite
+        ("abc\\", "abc", "\\", 0),  # a pattern ending in its escape matches nothing
+        ("aX_b", "a_b", "X", 1),  # the escape character as written, not case-folded
+        ("ax_b", "a_b", "X", 0),
     ],
 )
 def test_like_folds_unicode_case_and_keeps_wildcards(pattern, value, escape, expected):
-    assert unicode_like(pattern, value, escape) == expected
+    if escape is None:
+        assert unicode_like(pattern, value) == expected
+    else:
+        assert unicode_like_escape(pattern, value, escape) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value", "escape"),
+    [("a%", "abc", "\\"), ("ab\\", "ab", "\\"), ("a_c", "ABC", "!"), ("%", "", "!")],
+)
+def test_like_answers_as_sqlites_own_for_ascii(pattern, value, escape):
+    import sqlite3
+
+    own = (
+        sqlite3.connect(":memory:")
+        .execute("SELECT ? LIKE ? ESCAPE ?", (value, pattern, escape))
+        .fetchone()[0]
+    )
+
+    assert unicode_like_escape(pattern, value, escape) == own
+
+
+def test_a_null_escape_gives_null():
+    assert unicode_like_escape("a%", "abc", None) is None
 
 
 @pytest.mark.django_db

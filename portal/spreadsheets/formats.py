@@ -561,7 +561,7 @@ class CSV(SpreadsheetFormat, base_formats.CSV):
                 "citattecknen i cellerna går jämnt ut, eller spara filen på nytt som CSV UTF-8."
             ) from error
         if not rows:
-            raise SpreadsheetFileError(EMPTY_FIRST_SHEET)
+            raise SpreadsheetFileError("Filen är tom.")
         return rows[0], rows[1:]
 
     def iter_chunks(self, headers, rows, *, title=""):

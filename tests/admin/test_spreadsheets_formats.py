@@ -326,3 +326,8 @@ def test_a_workbook_whose_first_sheet_is_empty_says_so():
 
     with pytest.raises(SpreadsheetFileError, match="Det första bladet i filen är tomt"):
         XLSX().create_dataset(stream.getvalue())
+
+
+def test_a_csv_with_only_a_byte_order_mark_is_empty():
+    with pytest.raises(SpreadsheetFileError, match="^Filen är tom.$"):
+        CSV().create_dataset("\ufeff".encode())
