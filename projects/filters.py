@@ -1,5 +1,7 @@
 import django_filters
+from django.db.models import Q
 
+from partnerships.models import PartnershipParty, PartyRole
 from portal.filters import (
     PeriodFilterSet,
     PublicFilterSet,
@@ -10,7 +12,43 @@ from portal.filters import (
     region_filter,
     theme_filter,
 )
-from projects.models import Programme, Project, ProjectKind, Story
+from projects.models import Programme, Project, ProjectKind, ProjectParticipant, Story
+
+SWEDEN = "SE"
+
+
+def abroad(lookup: str):
+    """A filter method: projects working with the chosen country (lookup "country") or world
+    region ("country__world_region") as Project.countries counts them: a participant
+    abroad, a country named on the project, or a partner of its published partnership."""
+
+    def method(queryset, name, value):
+        condition = {f"organisation__{lookup}": value}
+        # IN (subquery) three times: PostgreSQL hashes each once, where EXISTS per row or
+        # joins with DISTINCT cost several times as much at 50 000 projects.
+        participants = (
+            ProjectParticipant.objects.filter(**condition)
+            .exclude(organisation__country=SWEDEN)
+            .values("project")
+        )
+        named = Project.partner_countries.through.objects.filter(**{lookup: value}).values(
+            "project"
+        )
+        partnerships = (
+            PartnershipParty.objects.filter(
+                partnership__is_published=True,
+                partnership__municipality__is_published=True,
+                role=PartyRole.PARTNER,
+                **condition,
+            )
+            .exclude(organisation__country=SWEDEN)
+            .values("partnership")
+        )
+        return queryset.filter(
+            Q(pk__in=participants) | Q(pk__in=named) | Q(partnership__in=partnerships)
+        )
+
+    return method
 
 
 class ProjectFilter(PeriodFilterSet):
@@ -35,14 +73,8 @@ class ProjectFilter(PeriodFilterSet):
     funding = funding_filter("funding_sources", "programme__funding_source")
     theme = theme_filter()
     municipality = municipality_filter()
-    country = country_filter(
-        "partner_countries", "participants__country", "partnership__partners__country"
-    )
-    region = region_filter(
-        "partner_countries__world_region",
-        "participants__country__world_region",
-        "partnership__partners__country__world_region",
-    )
+    country = country_filter(method=abroad("country"))
+    region = region_filter(method=abroad("country__world_region"))
 
     class Meta:
         model = Project

@@ -41,3 +41,30 @@ def test_an_unpublished_partnerships_country_is_not_shown(client):
 
     assert "Vietnam" not in page
     assert Project.objects.get(slug=SLUG).partner_countries.count() == 0
+
+
+def test_the_filters_never_find_a_project_through_an_unpublished_partnership(client):
+    before = client.get("/projekt/", {"country": "VN"}).context["page_obj"].paginator.count
+    Partnership.objects.filter(slug="vaxjo-an-giang").update(is_published=False)
+
+    listed = client.get("/projekt/", {"country": "VN"}).context["page_obj"].paginator.count
+    api = client.get("/api/v1/projects/", {"country": "VN"}).json()
+
+    assert before >= 5 and listed == before - 5
+    assert all(SLUG != project["slug"] for project in api["results"])
+
+
+@pytest.mark.parametrize(("name", "value"), [("country", "VN"), ("region", "ovriga_varlden")])
+def test_every_project_the_filter_finds_names_a_matching_country(client, name, value):
+    from portal.models import Country
+
+    response = client.get("/api/v1/projects/", {name: value, "page_size": 100}).json()
+    wanted = (
+        {value}
+        if name == "country"
+        else set(Country.objects.filter(world_region=value).values_list("code", flat=True))
+    )
+
+    assert response["results"]
+    for project in response["results"]:
+        assert {country["code"] for country in project["countries"]} & wanted, project["slug"]
