@@ -51,7 +51,7 @@ def test_the_filters_never_find_a_project_through_an_unpublished_partnership(cli
     api = client.get("/api/v1/projects/", {"country": "VN"}).json()
 
     assert before >= 5 and listed == before - 5
-    assert all(SLUG != project["slug"] for project in api["results"])
+    assert all(project["slug"] != SLUG for project in api["results"])
 
 
 @pytest.mark.parametrize(("name", "value"), [("country", "VN"), ("region", "ovriga_varlden")])
