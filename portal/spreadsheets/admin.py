@@ -61,6 +61,7 @@ class ImportUploadStorage(TempFolderStorage):
     """An upload between preview and confirmation, in UPLOAD_FOLDER under a random name."""
 
     def save(self, data: bytes) -> None:
+        remove_stale_uploads()
         os.makedirs(UPLOAD_FOLDER, mode=0o700, exist_ok=True)
         self.name = self.name or uuid.uuid4().hex
         with open(self.get_full_path(), "wb") as file:
@@ -96,8 +97,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         """The preview offers a confirmation: the session remembers what it may confirm."""
         initial = super().get_confirm_form_initial(request, import_form)
         if initial:
-            remove_stale_uploads()
-            preview = [initial["import_file_name"], str(initial["format"])]
+            preview = [initial["import_file_name"], str(initial["format"]), self.model._meta.label]
             previews = request.session.get(PREVIEWS_SESSION_KEY, [])[-(PREVIEWS_KEPT - 1) :]
             request.session[PREVIEWS_SESSION_KEY] = [*previews, preview]
         return initial
@@ -106,12 +106,26 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         """The confirmation: only of a preview this session made, and only once."""
         if not self.has_import_permission(request):
             raise PermissionDenied
-        preview = [request.POST.get("import_file_name", ""), request.POST.get("format", "")]
+        name = request.POST.get("import_file_name", "")
+        preview = [name, request.POST.get("format", ""), self.model._meta.label]
         previews = request.session.get(PREVIEWS_SESSION_KEY, [])
         if preview not in previews:
             messages.error(request, STALE_CONFIRMATION)
             return self._back_to_import()
         request.session[PREVIEWS_SESSION_KEY] = [item for item in previews if item != preview]
+        # Claim the upload before reading it: of two confirmations at once (a double click
+        # during a long import) only the one that renames it goes on.
+        claimed = f"{name}.claimed"
+        try:
+            os.rename(
+                ImportUploadStorage(name=name).get_full_path(),
+                ImportUploadStorage(name=claimed).get_full_path(),
+            )
+        except FileNotFoundError:
+            messages.error(request, STALE_CONFIRMATION)
+            return self._back_to_import()
+        request.POST = request.POST.copy()
+        request.POST["import_file_name"] = claimed
         try:
             return super().process_import(request, **kwargs)
         except FileNotFoundError:

@@ -594,3 +594,39 @@ def test_uploads_never_confirmed_are_removed_after_a_day(national_editor_client)
     os.utime(path, (time.time() - 25 * 3600,) * 2)
     remove_stale_uploads()
     assert not path.exists()
+
+
+def test_a_confirmation_while_another_is_importing_the_same_upload_changes_nothing(
+    national_editor_client,
+):
+    """A double click during a long import: the first confirmation has claimed the upload
+    (renamed it) but its session is not saved yet, so the second still finds the preview."""
+    import os
+
+    from portal.spreadsheets.admin import UPLOAD_FOLDER
+
+    preview = preview_of(national_editor_client, project_row())
+    data = confirm_data(preview)
+    path = Path(UPLOAD_FOLDER) / data["import_file_name"]
+    os.rename(path, f"{path}.claimed")
+    before = snapshot()
+
+    response = process_import(national_editor_client, data)
+
+    assert "filen från förhandsgranskningen finns inte längre" in stale_message(response)
+    assert snapshot() == before
+    os.remove(f"{path}.claimed")
+
+
+def test_a_preview_is_confirmed_only_where_it_was_made(national_editor_client):
+    from tests.factories import admin_url
+
+    preview = preview_of(national_editor_client, project_row())
+    before = snapshot()
+
+    response = national_editor_client.post(
+        admin_url(Membership, "process_import"), confirm_data(preview), follow=True
+    )
+
+    assert "filen från förhandsgranskningen finns inte längre" in stale_message(response)
+    assert snapshot() == before
