@@ -251,14 +251,29 @@ def test_an_organisation_hit_links_to_what_it_takes_part_in(client):
 
 
 def test_an_organisation_hit_names_no_draft(client):
+    """An organisation in two projects, one made a draft: still found, linked only to the
+    published one."""
+    from django.db.models import Count
+
+    from contacts.models import Organisation
     from projects.models import Project
 
-    Project.objects.filter(project_participants__organisation__name__icontains="IKEA").update(
-        is_published=False
+    organisation = (
+        Organisation.objects.annotate(participations=Count("project_participations"))
+        .filter(participations__gte=2, partnershipparty__isnull=True)
+        .order_by("name")
+        .first()
     )
-    page = client.get("/sok/", {"q": "IKEA"}).content.decode()
+    draft, published = Project.objects.filter(
+        project_participants__organisation=organisation
+    ).order_by("slug")[:2]
+    Project.objects.filter(pk=draft.pk).update(is_published=False)
 
-    assert "Deltar i" not in page
+    page = client.get("/sok/", {"q": organisation.name}).content.decode()
+
+    assert "Deltar i" in page
+    assert f'href="/projekt/{published.slug}/"' in page
+    assert f"/projekt/{draft.slug}/" not in page
 
 
 def test_a_total_with_a_full_group_is_a_lower_bound(client, settings, monkeypatch):
