@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.load import DEFAULT_DATABASE_URL, prepare_database  # noqa: E402
+from bench.load import DEFAULT_DATABASE_URL, bench_environment, prepare_database  # noqa: E402
 
 FORMATS = ("csv", "xlsx", "json")
 PATH = "/projekt/ladda-ner.{}"
@@ -91,12 +91,7 @@ def main() -> None:
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("The benchmark runs on PostgreSQL: --database-url postgres://…")
 
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "PUBLIC_PAGE_CACHE_SECONDS"}
-    }
-    env.update(DATABASE_URL=args.database_url, REDIS_URL="", DEBUG="0")
+    env = bench_environment(args.database_url, DEBUG="0")
     prepare_database(args.database_url, env)
 
     def run(file_format: str, part: bool) -> dict:

@@ -64,6 +64,18 @@ def manage(*args: str, env: dict, capture: bool = False) -> str:
     return result.stdout or ""
 
 
+def bench_environment(database_url: str, **settings: str) -> dict:
+    """This process's environment for the benchmarked servers and commands: the given
+    database, no Redis, and none of the settings a developer's shell may carry."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "PUBLIC_PAGE_CACHE_SECONDS"}
+    }
+    env.update(DATABASE_URL=database_url, REDIS_URL="", **settings)
+    return env
+
+
 def prepare_database(url: str, env: dict) -> None:
     import psycopg
     from psycopg import sql
@@ -265,12 +277,7 @@ def main() -> None:
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("The benchmark runs on PostgreSQL: --database-url postgres://…")
 
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "PUBLIC_PAGE_CACHE_SECONDS"}
-    }
-    env.update(DATABASE_URL=args.database_url, BENCH_BARE_VIEW="1", REDIS_URL="")
+    env = bench_environment(args.database_url, BENCH_BARE_VIEW="1")
     prepare_database(args.database_url, env)
 
     base = f"http://127.0.0.1:{args.port}"

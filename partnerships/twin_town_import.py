@@ -150,16 +150,20 @@ def _header_key(text) -> str:
     return fold(" ".join(str(text or "").split()))
 
 
+def too_large(size: int) -> str:
+    return (
+        f"Filen är för stor ({format_megabytes(size)}). Den får vara högst "
+        f"{format_megabytes(MAX_FILE_SIZE)}; dela upp listan i flera filer."
+    )
+
+
 def read_twin_town_file(data: bytes) -> list[SourceRow]:
     """The rows of an uploaded list (CSV in UTF-8 with comma or semicolon, XLSX or ODS),
     read with the portal's spreadsheet readers. Raises TwinTownFileError in Swedish."""
     if not data:
         raise TwinTownFileError("Filen är tom.")
     if len(data) > MAX_FILE_SIZE:
-        raise TwinTownFileError(
-            f"Filen är för stor ({format_megabytes(len(data))}). Den får vara högst "
-            f"{format_megabytes(MAX_FILE_SIZE)}; dela upp listan i flera filer."
-        )
+        raise TwinTownFileError(too_large(len(data)))
     format_class = detect_format(data)
     if format_class is None:
         raise TwinTownFileError(describe_unknown_file(data))

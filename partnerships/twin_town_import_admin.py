@@ -22,10 +22,10 @@ from partnerships.twin_town_import import (
     TwinTownFileError,
     read_twin_town_file,
     result_message,
+    too_large,
     twin_towns_import,
     twin_towns_plan,
 )
-from portal.formatting import format_megabytes
 from portal.roles import is_national_editor
 
 SESSION_KEY = "twin_town_import"
@@ -47,11 +47,8 @@ class TwinTownUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_SIZE:
-            raise forms.ValidationError(
-                f"Filen är för stor ({format_megabytes(upload.size)}). Den får vara "
-                f"högst {format_megabytes(MAX_FILE_SIZE)}; dela upp listan i flera filer.",
-                code="too_large",
-            )
+            # Refused before it is read into memory; read_twin_town_file says the same.
+            raise forms.ValidationError(too_large(upload.size), code="too_large")
         try:
             self.cleaned_data["rows"] = read_twin_town_file(upload.read())
         except TwinTownFileError as error:

@@ -10,6 +10,7 @@ database refuse the combined query, each constraint is validated as Django would
 """
 
 import logging
+from contextlib import nullcontext
 
 from django.core.exceptions import FieldError, ValidationError
 from django.db import DatabaseError, connections, models, router, transaction
@@ -47,14 +48,11 @@ def failing_checks(instance, model, checks, exclude, using) -> list[CheckConstra
         asked.append(constraint)
     if not asked:
         return []
-    connection = connections[using]
-    atomic = transaction.atomic(using=using) if connection.in_atomic_block else None
+    # As Q.check: inside a transaction, a savepoint, so a refused query spoils nothing.
+    in_transaction = connections[using].in_atomic_block
     try:
-        if atomic is None:
+        with transaction.atomic(using=using) if in_transaction else nullcontext():
             row = query.get_compiler(using=using).execute_sql(SINGLE)
-        else:
-            with atomic:
-                row = query.get_compiler(using=using).execute_sql(SINGLE)
     except DatabaseError as error:
         logger.warning("Check constraints of %s validated one by one: %s", model.__name__, error)
         return [c for c in asked if not _passes(c, model, instance, exclude, using)]

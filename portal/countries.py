@@ -18,7 +18,9 @@ from babel import Locale
 
 from portal.choices import WorldRegion
 
-NORDIC = frozenset({"AX", "DK", "FI", "FO", "GL", "IS", "NO", "SE"})
+#: ISO code of Sweden: Swedish parties are never "abroad".
+SWEDEN = "SE"
+NORDIC = frozenset({"AX", "DK", "FI", "FO", "GL", "IS", "NO", SWEDEN})
 EUROPE = frozenset(
     {
         "AD", "AL", "AM", "AT", "AZ", "BA", "BE", "BG", "BY", "CH", "CY", "CZ", "DE", "EE",

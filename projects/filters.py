@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from partnerships.models import PartnershipParty, PartyRole
+from portal.countries import SWEDEN
 from portal.filters import (
     PeriodFilterSet,
     PublicFilterSet,
@@ -13,8 +14,6 @@ from portal.filters import (
     theme_filter,
 )
 from projects.models import Programme, Project, ProjectKind, ProjectParticipant, Story
-
-SWEDEN = "SE"
 
 
 def abroad(lookup: str):

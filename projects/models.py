@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from partnerships.models import partner_organisations_among
 from portal.choices import Currency
+from portal.countries import SWEDEN
 from portal.formatting import format_money
 from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
@@ -281,13 +282,13 @@ def countries_among(participants, named_countries, partnership_parties=()) -> li
     countries = {
         participant.organisation.country
         for participant in participants
-        if participant.organisation.country_id not in (None, "SE")
+        if participant.organisation.country_id not in (None, SWEDEN)
     }
     countries.update(named_countries)
     countries.update(
         organisation.country
         for organisation in partner_organisations_among(partnership_parties)
-        if organisation.country_id not in (None, "SE")
+        if organisation.country_id not in (None, SWEDEN)
     )
     return sorted(countries, key=lambda country: country.name)
 

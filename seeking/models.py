@@ -12,11 +12,11 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from portal.choices import CooperationKind, WorldRegion
+from portal.countries import SWEDEN
 from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
 from portal.review import publication_field
 from portal.search import refresh_search_vector
 
-SWEDEN = "SE"
 #: How far ahead a request may run: it should be renewed, not left standing for years.
 LONGEST_VALIDITY = datetime.timedelta(days=2 * 365)
 

@@ -21,10 +21,11 @@ from django.db.models import Q
 
 from partnerships.models import Partnership, PartnershipParty, PartyRole
 from portal.choices import CooperationKind, WorldRegion
+from portal.countries import SWEDEN
 from portal.formatting import join_swedish
 from portal.models import Municipality
 from projects.models import Project, ProjectParticipant
-from seeking.models import SWEDEN, PartnerRequest, SoughtKind
+from seeking.models import PartnerRequest, SoughtKind
 
 SUGGESTIONS_SHOWN = 10
 COUNTRY_POINTS = 3

@@ -22,10 +22,6 @@ def max_file_size() -> int:
     return getattr(settings, "SPREADSHEET_IMPORT_MAX_FILE_SIZE", IMPORT_MAX_FILE_SIZE)
 
 
-def megabytes(size: int) -> str:
-    return format_megabytes(size)
-
-
 class SpreadsheetImportForm(ImportForm):
     @property
     def media(self):
@@ -39,7 +35,7 @@ class SpreadsheetImportForm(ImportForm):
         self.fields["format"].required = False
         self.fields["import_file"].help_text = (
             f"Excel (xlsx), OpenDocument (ods) eller CSV sparad som UTF-8, högst "
-            f"{megabytes(max_file_size())}. Formatet känns igen på filens innehåll. Första "
+            f"{format_megabytes(max_file_size())}. Formatet känns igen på filens innehåll. Första "
             "raden ska ha kolumnrubrikerna från en export; en rad med ett befintligt ID "
             "ändrar den posten, en rad utan ID blir en ny post."
         )
@@ -48,8 +44,8 @@ class SpreadsheetImportForm(ImportForm):
         import_file = self.cleaned_data["import_file"]
         if import_file.size > max_file_size():
             raise forms.ValidationError(
-                f"Filen är för stor ({megabytes(import_file.size)}). Den får vara högst "
-                f"{megabytes(max_file_size())}; dela upp den i flera filer.",
+                f"Filen är för stor ({format_megabytes(import_file.size)}). Den får vara högst "
+                f"{format_megabytes(max_file_size())}; dela upp den i flera filer.",
                 code="too_large",
             )
         if import_file.size == 0:
