@@ -6,6 +6,7 @@ and cached like the pages (portal/page_cache.py, keyed by path and query string)
 any site may read them from a browser (Access-Control-Allow-Origin: *).
 """
 
+from django.db.models import Exists, OuterRef
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import viewsets
@@ -19,6 +20,7 @@ from api.filters import MunicipalityFilter, OrganisationFilter
 from api.schema import BAD_REQUEST, NOT_FOUND
 from networks.filters import NetworkFilter
 from partnerships.filters import PartnershipFilter
+from portal.models import Municipality
 from portal.selectors import (
     network_queryset,
     partnership_queryset,
@@ -168,6 +170,11 @@ class OrganisationViewSet(OpenDataViewSet):
             public_organisations()
             .select_related("country", "municipality")
             .prefetch_related("other_names")
+            .annotate(
+                municipality_is_public=Exists(
+                    Municipality.objects.public().filter(pk=OuterRef("municipality"))
+                )
+            )
             .order_by("name", "slug")
         )
         if self.action != "retrieve":

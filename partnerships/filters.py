@@ -6,6 +6,7 @@ from portal.filters import (
     PeriodFilterSet,
     country_filter,
     funding_filter,
+    involving,
     municipality_filter,
     region_filter,
     theme_filter,
@@ -21,7 +22,7 @@ class PartnershipFilter(PeriodFilterSet):
     activity_level = django_filters.ChoiceFilter(
         label="Aktivitetsgrad", choices=ActivityLevel.choices, empty_label="Alla"
     )
-    municipality = municipality_filter()
+    municipality = municipality_filter(method=involving)
     country = country_filter("partners__country")
     region = region_filter("partners__country__world_region")
     theme = theme_filter()

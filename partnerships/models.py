@@ -9,8 +9,9 @@ from simple_history.models import HistoricalRecords
 from portal.choices import ActivityLevel, CooperationKind
 from portal.formatting import PeriodStatus
 from portal.naturalkeys import NaturalKeyModel, TimestampedModel
+from portal.parties import involving_q, swedish_parties_among
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
-from portal.review import ReviewedModel, publication_field
+from portal.review import ReviewedModel, awaiting_confirmation_field, publication_field
 from portal.search import refresh_search_vector
 
 PartnershipKind = CooperationKind
@@ -18,7 +19,16 @@ PartnershipKind = CooperationKind
 
 class PartnershipQuerySet(PeriodQuerySet):
     def published(self):
-        return self.filter(is_published=True, municipality__is_published=True)
+        """Public: published, whether or not its municipality has written a page."""
+        return self.filter(is_published=True)
+
+    def involving(self, municipalities, *, include_awaiting: bool = False):
+        """Owned by the municipalities or with them as confirmed Swedish parties."""
+        return self.filter(
+            involving_q(
+                PartnershipParty, "partnership", municipalities, include_awaiting=include_awaiting
+            )
+        )
 
 
 class Partnership(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
@@ -147,14 +157,32 @@ class Partnership(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel)
             return self.name
         return "; ".join(f"{org.name}, {org.country}" for org in partners)
 
+    def partners_display_for(self, municipality) -> str:
+        """The other side as `municipality`'s page names it: the partners, without the
+        municipality itself; for a pair of two Swedish municipalities seen from the one
+        that does not own the record, the owner."""
+        partners = [
+            org for org in self.partner_organisations if org.municipality_id != municipality.pk
+        ]
+        if not partners and self.municipality_id != municipality.pk:
+            return self.municipality.public_name
+        if not partners:
+            return self.name
+        return "; ".join(f"{org.name}, {org.country}" for org in partners)
+
     @property
     def is_live(self) -> bool:
         return self.status_on() != PeriodStatus.FINISHED
 
     @property
     def is_public(self) -> bool:
-        """Shown to residents: published, and its municipality too (select_related it)."""
-        return self.is_published and self.municipality.is_published
+        """Shown to residents."""
+        return self.is_published
+
+    @property
+    def swedish_parties(self) -> list:
+        """The other Swedish municipalities' and regions' parties, from prefetched parties."""
+        return swedish_parties_among(self.parties.all())
 
     @property
     def public_replaced_by(self):
@@ -190,6 +218,7 @@ class PartnershipParty(NaturalKeyModel):
     since_year = models.PositiveSmallIntegerField("sedan år", null=True, blank=True)
     until_year = models.PositiveSmallIntegerField("till och med år", null=True, blank=True)
     note = models.CharField("kommentar", max_length=300, blank=True)
+    awaiting_confirmation = awaiting_confirmation_field()
 
     history = HistoricalRecords()
 

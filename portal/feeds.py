@@ -72,7 +72,7 @@ class ProjectFeed(Feed):
 
 class MunicipalityProjectFeed(ProjectFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Municipality.objects.published(), slug=slug)
+        return get_object_or_404(Municipality.objects.public(), slug=slug)
 
     def title(self, municipality):
         return f"Nya och ändrade projekt i {municipality.public_name} – Internationella samarbeten"
@@ -87,4 +87,4 @@ class MunicipalityProjectFeed(ProjectFeed):
         return reverse("feeds:municipality_projects", args=[municipality.slug])
 
     def items(self, municipality):
-        return self.projects().filter(municipality=municipality)[:FEED_SIZE]
+        return self.projects().involving(municipality)[:FEED_SIZE]

@@ -141,17 +141,25 @@ class SwedishOrderChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 def municipality_choices():
-    return Municipality.objects.published().order_by("short_name")
+    return Municipality.objects.public().order_by("short_name")
 
 
-def municipality_filter(field_name: str = "municipality"):
+def involving(queryset, name, value):
+    """A filter method: records the municipality owns or takes part in (portal.parties)."""
+    return queryset.involving(value)
+
+
+def municipality_filter(field_name: str = "municipality", *, method=None):
+    """The Kommun filter; for partnerships and projects `method=involving`, so a record
+    shared by several Swedish municipalities is found by each of them."""
     return SwedishOrderChoiceFilter(
         label="Kommun",
         field_name=field_name,
         queryset=municipality_choices(),
         to_field_name="slug",
         empty_label="Alla",
-        distinct=True,
+        distinct=method is None,
+        method=method,
     )
 
 

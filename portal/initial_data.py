@@ -1,6 +1,7 @@
 """Load the reference data and the seed fixtures, idempotently.
 
-Order: the 21 counties and 290 municipalities from SCB's lists, all countries, then one
+Order: the 21 counties and 290 municipalities from SCB's lists, the 21 regions, all
+countries, then one
 fixture file per source text. Fixture files use Django's serialisation format in YAML
 with natural keys (slugs, ISO codes, SCB codes) and no primary keys, so that a reviewer
 can hold each file against its source. An object is found by its natural key and only
@@ -122,6 +123,37 @@ def sync_municipalities(report: LoadReport) -> None:
         )
 
 
+def sync_regions(report: LoadReport) -> None:
+    """Sweden's 21 regions: 20 of their own, and Gotland, a kommun with a region's tasks,
+    whose display name becomes Region Gotland. Unpublished until someone writes for them."""
+    with open(REFERENCE_DIR / "regions.csv", encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    counties = {county.code: county for county in County.objects.all()}
+    for row in rows:
+        if row["municipality_code"]:
+            _sync(
+                Municipality,
+                {"scb_code": row["municipality_code"]},
+                {},
+                report,
+                create_only={},
+                set_if_blank={"display_name": row["region_name"]},
+            )
+            continue
+        _sync(
+            Municipality,
+            {"scb_code": row["county_code"]},
+            {
+                "name": row["region_name"],
+                "short_name": row["region_name"],
+                "county": counties[row["county_code"]],
+                "kind": MunicipalityKind.REGION,
+            },
+            report,
+            create_only={"slug": row["slug"]},
+        )
+
+
 def sync_countries(report: LoadReport) -> None:
     existing = {country.code: country for country in Country.objects.all()}
     to_create, to_update = [], []
@@ -142,10 +174,14 @@ def sync_countries(report: LoadReport) -> None:
     report.add(Country, "updated", len(to_update))
 
 
-def _sync(model, lookup: dict, values: dict, report: LoadReport, create_only=None) -> None:
+def _sync(
+    model, lookup: dict, values: dict, report: LoadReport, create_only=None, set_if_blank=None
+) -> None:
+    """Create or update the row `lookup` finds: `values` always, `create_only` on creation,
+    `set_if_blank` where the field is still empty (an editor's own wording stays)."""
     instance = model._default_manager.filter(**lookup).first()
     if instance is None:
-        instance = model(**lookup, **values, **(create_only or {}))
+        instance = model(**lookup, **values, **(create_only or {}), **(set_if_blank or {}))
         instance.full_clean()
         instance.save()
         report.add(model, "created")
@@ -153,6 +189,9 @@ def _sync(model, lookup: dict, values: dict, report: LoadReport, create_only=Non
     before = field_values(instance)
     for key, value in values.items():
         setattr(instance, key, value)
+    for key, value in (set_if_blank or {}).items():
+        if not getattr(instance, key):
+            setattr(instance, key, value)
     if field_values(instance) == before:
         report.add(model, "unchanged")
         return
@@ -240,6 +279,7 @@ def load_initial_data(fixture_files: list[str] | None = None) -> LoadReport:
     report = LoadReport()
     sync_counties(report)
     sync_municipalities(report)
+    sync_regions(report)
     sync_countries(report)
     for name in FIXTURE_FILES if fixture_files is None else fixture_files:
         load_fixture_file(FIXTURES_DIR / name, report)

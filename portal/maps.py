@@ -10,7 +10,7 @@ over it, and takes it away again when the tiles cannot be loaded.
 
 A partner place is an organisation outside Sweden with coordinates that is a partner in a
 published partnership, takes part in a published project or is the partner abroad of a
-published story, all of published municipalities. Under each place the list names at most
+published story. Under each place the list names at most
 LINKS_PER_KIND partnerships, projects and stories, and counts the rest with a link to the
 filtered list, so a place with thousands of projects costs no more than one with five.
 Points that would overlap on the SVG are drawn as one marker with their number, which
@@ -32,11 +32,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from partnerships.models import PartnershipKind, PartnershipParty, PartyRole
+from partnerships.models import Partnership, PartnershipKind, PartnershipParty, PartyRole
 from portal.formatting import PeriodStatus, derive_status, group_thousands
 from portal.models import Municipality
 from portal.periods import today
-from projects.models import ProjectParticipant, Story
+from projects.models import Project, ProjectParticipant, Story
 
 COUNTRIES_FILE = Path(__file__).resolve().parent / "data" / "countries.json"
 HOME_COUNTRY = "SE"
@@ -392,13 +392,15 @@ def mapped(path: str) -> Q:
     )
 
 
-def published(path: str, municipality: Municipality | None) -> Q:
+def published(path: str, municipality: Municipality | None, involving=None) -> Q:
     """The partnership, project or story at `path` is public: the rule of the models'
     `published()`, written as conditions on the joined rows, not an IN (subquery), which
     SQLite's planner turns into a probe per project and place. Of one municipality if
-    given."""
-    condition = Q(**{f"{path}is_published": True, f"{path}municipality__is_published": True})
-    if municipality is not None:
+    given: owned by it, or (with `involving`, the records' queryset) one it takes part in."""
+    condition = Q(**{f"{path}is_published": True})
+    if municipality is not None and involving is not None:
+        condition &= Q(**{f"{path}in": involving.involving(municipality).values("pk")})
+    elif municipality is not None:
         condition &= Q(**{f"{path}municipality": municipality})
     return condition
 
@@ -447,7 +449,7 @@ def detail_url(url_name: str):
 
 def partner_places(municipality: Municipality | None = None) -> list[Place]:
     """The places of published partnerships, projects and stories (of one municipality, or
-    of all published ones), ordered by country and name. Three queries.
+    of all Sweden), ordered by country and name. Three queries.
 
     The rows are read as values, not model instances (a national map has tens of thousands);
     a period's status is derived by the function the models' `status_on` uses."""
@@ -484,7 +486,7 @@ def partner_places(municipality: Municipality | None = None) -> list[Place]:
     partnership_url = detail_url("partnerships:detail")
     parties = first_of_each(
         PartnershipParty.objects.filter(
-            published("partnership__", municipality),
+            published("partnership__", municipality, Partnership.objects),
             mapped("organisation"),
             role=PartyRole.PARTNER,
         ),
@@ -516,7 +518,7 @@ def partner_places(municipality: Municipality | None = None) -> list[Place]:
     project_url = detail_url("projects:detail")
     participants = first_of_each(
         ProjectParticipant.objects.filter(
-            published("project__", municipality), mapped("organisation")
+            published("project__", municipality, Project.objects), mapped("organisation")
         ),
         "organisation_id",
         "project__ends_on",

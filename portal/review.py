@@ -44,3 +44,15 @@ def publication_field(**kwargs) -> models.BooleanField:
         "i listan eller genom att kryssa i rutan.",
         **kwargs,
     )
+
+
+def awaiting_confirmation_field() -> models.BooleanField:
+    """On a Swedish municipality's or region's part in another municipality's record: named
+    by a coordinator who does not coordinate it, the record shows on its page only once its
+    own coordinators (or a national editor) confirm it."""
+    return models.BooleanField(
+        "väntar på bekräftelse",
+        default=False,
+        help_text="Den deltagande svenska kommunens eller regionens samordnare har inte "
+        "bekräftat ännu. Till dess syns posten inte på dess sida.",
+    )

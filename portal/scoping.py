@@ -2,7 +2,9 @@
 
 A national editor (superuser or the group "Nationell redaktör") reaches every record. A
 municipality coordinator reaches the records of the municipalities assigned to them
-(CoordinatorAssignment): the municipality itself and what hangs from it. Shared records
+(CoordinatorAssignment): the municipality itself and what hangs from it; and sees, without
+changing, the partnerships and projects of others that their municipalities take part in
+(portal.parties). Shared records
 (organisations, networks, reference data) are readable by every coordinator; a
 coordinator may change an organisation or network they added, or an organisation that
 belongs to their municipality.
@@ -35,6 +37,25 @@ OWNER_PATHS = {
     # A request from abroad (no municipality) belongs to no coordinator: national editors only.
     "seeking.partnerrequest": "municipality",
     "seeking.soughtregion": "partner_request__municipality",
+}
+
+# Records other Swedish municipalities take part in (portal.parties): their coordinators
+# see them, read-only, and so their parts; only the owner's coordinators change them.
+# model → (the participant model, its field naming the record, the path to the record).
+TAKEN_PART_IN = {
+    "partnerships.partnership": ("partnerships.PartnershipParty", "partnership", "pk"),
+    "partnerships.partnershipparty": (
+        "partnerships.PartnershipParty",
+        "partnership",
+        "partnership",
+    ),
+    "partnerships.exchangeprogramme": (
+        "partnerships.PartnershipParty",
+        "partnership",
+        "partnership",
+    ),
+    "projects.project": ("projects.ProjectParticipant", "project", "pk"),
+    "projects.projectparticipant": ("projects.ProjectParticipant", "project", "project"),
 }
 
 # Shared records a coordinator may change when they added them (or, with a path, when
@@ -90,6 +111,16 @@ def is_scoped(model) -> bool:
     return _label(model) in OWNER_PATHS or _label(model) == "contacts.person"
 
 
+def _taken_part_in_q(label: str, ids) -> Q:
+    """Rows of records the municipalities take part in, confirmed or awaiting confirmation
+    (their coordinators must see what they are asked to confirm)."""
+    from portal.parties import confirmed_parties
+
+    through, field, path = TAKEN_PART_IN[label]
+    records = confirmed_parties(apps.get_model(through), ids, include_awaiting=True).values(field)
+    return Q(**{f"{path}__in": records})
+
+
 def visible(queryset: models.QuerySet, user) -> models.QuerySet:
     """What the user may see."""
     if is_national_editor(user):
@@ -97,7 +128,10 @@ def visible(queryset: models.QuerySet, user) -> models.QuerySet:
     label = _label(queryset.model)
     ids = municipality_ids(user)
     if label in OWNER_PATHS:
-        return queryset.filter(_owner_q(OWNER_PATHS[label], ids))
+        condition = _owner_q(OWNER_PATHS[label], ids)
+        if label in TAKEN_PART_IN:
+            condition |= _taken_part_in_q(label, ids)
+        return queryset.filter(condition)
     if label == "contacts.person":
         return queryset.filter(_person_q(user, ids))
     return queryset  # shared reference data: readable by every coordinator
@@ -114,6 +148,8 @@ def editable(queryset: models.QuerySet, user) -> models.QuerySet:
         if path:
             condition |= _owner_q(path, municipality_ids(user))
         return queryset.filter(condition)
+    if label in OWNER_PATHS:
+        return queryset.filter(_owner_q(OWNER_PATHS[label], municipality_ids(user)))
     return visible(queryset, user)
 
 
@@ -140,7 +176,12 @@ def _check(obj, user, narrow) -> bool:
     if label in OWNER_PATHS:
         # Follows the object's own values, so a historical version or a deleted record
         # is judged by the municipality it belonged to.
-        return owner_municipality_id(obj) in municipality_ids(user)
+        if owner_municipality_id(obj) in municipality_ids(user):
+            return True
+        if narrow is visible and label in TAKEN_PART_IN and obj.pk is not None:
+            taken_part_in = _taken_part_in_q(label, municipality_ids(user))
+            return type(obj)._default_manager.filter(taken_part_in, pk=obj.pk).exists()
+        return False
     if obj.pk is None:
         return True
     return narrow(type(obj)._default_manager.filter(pk=obj.pk), user).exists()

@@ -437,7 +437,7 @@ def search_municipalities(query: str, limit: int) -> list:
     """Published municipalities, best first; each hit has `.rank` and `.snippet`."""
     from portal.models import Municipality
 
-    municipalities = Municipality.objects.published()
+    municipalities = Municipality.objects.public()
     if not query or is_postgresql(municipalities.db):
         return _search(municipalities, MUNICIPALITY, query, limit, "short_name")
     # SQLite: 290 rows, compared in Python without case or diacritics ("vaxjo", "ÖREBRO").

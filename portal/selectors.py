@@ -22,7 +22,8 @@ from portal.formatting import (
     format_money_rounded,
 )
 from portal.models import FundingSource, Municipality
-from projects.models import Project, ProjectParticipant, Story
+from portal.parties import swedish_party_q
+from projects.models import ParticipantRole, Project, ProjectParticipant, Story
 from seeking.selectors import municipality_partner_requests
 
 #: Columns no public page shows: the search vector, and the long description on pages that
@@ -82,13 +83,29 @@ def partnership_queryset():
     )
 
 
-def _count(queryset) -> Subquery:
+def _count(queryset, group: str = "municipality") -> Subquery:
     """A correlated COUNT subquery: one per row, never a join that multiplies rows."""
     return Coalesce(
+        Subquery(queryset.order_by().values(group).annotate(count=Count("pk")).values("count")[:1]),
+        0,
+    )
+
+
+def _shared_count(through_model, record_field: str) -> Subquery:
+    """How many published records of other owners a municipality takes part in as a
+    confirmed Swedish party (each record once, however many of its organisations)."""
+    return Coalesce(
         Subquery(
-            queryset.order_by()
-            .values("municipality")
-            .annotate(count=Count("pk"))
+            through_model.objects.filter(
+                swedish_party_q("organisation__"),
+                awaiting_confirmation=False,
+                organisation__municipality=OuterRef("pk"),
+                **{f"{record_field}__is_published": True},
+            )
+            .exclude(**{f"{record_field}__municipality": OuterRef("pk")})
+            .order_by()
+            .values("organisation__municipality")
+            .annotate(count=Count(record_field, distinct=True))
             .values("count")[:1]
         ),
         0,
@@ -96,16 +113,21 @@ def _count(queryset) -> Subquery:
 
 
 def published_municipalities():
-    """Municipalities with a public page, with counts of what they publish."""
-    return Municipality.objects.published().annotate(
+    """Municipalities with a public page, with counts of what they publish: records of
+    their own and those they take part in, networks only where they wrote their page."""
+    return Municipality.objects.public().annotate(
         partnership_count=_count(
             Partnership.objects.filter(municipality=OuterRef("pk"), is_published=True)
-        ),
-        project_count=_count(
-            Project.objects.filter(municipality=OuterRef("pk"), is_published=True)
-        ),
+        )
+        + _shared_count(PartnershipParty, "partnership"),
+        project_count=_count(Project.objects.filter(municipality=OuterRef("pk"), is_published=True))
+        + _shared_count(ProjectParticipant, "project"),
         network_count=_count(
-            Membership.objects.filter(municipality=OuterRef("pk"), network__is_published=True)
+            Membership.objects.filter(
+                municipality=OuterRef("pk"),
+                municipality__is_published=True,
+                network__is_published=True,
+            )
         ),
         story_count=_count(Story.objects.filter(municipality=OuterRef("pk"), is_published=True)),
     )
@@ -143,16 +165,12 @@ def public_people():
         )
         | Exists(
             Partnership.contacts.through.objects.filter(
-                person=OuterRef("pk"),
-                partnership__is_published=True,
-                partnership__municipality__is_published=True,
+                person=OuterRef("pk"), partnership__is_published=True
             )
         )
         | Exists(
             Project.contacts.through.objects.filter(
-                person=OuterRef("pk"),
-                project__is_published=True,
-                project__municipality__is_published=True,
+                person=OuterRef("pk"), project__is_published=True
             )
         )
     )
@@ -163,16 +181,12 @@ def public_organisations():
     return Organisation.objects.filter(
         Exists(
             PartnershipParty.objects.filter(
-                organisation=OuterRef("pk"),
-                partnership__is_published=True,
-                partnership__municipality__is_published=True,
+                organisation=OuterRef("pk"), partnership__is_published=True
             )
         )
         | Exists(
             ProjectParticipant.objects.filter(
-                organisation=OuterRef("pk"),
-                project__is_published=True,
-                project__municipality__is_published=True,
+                organisation=OuterRef("pk"), project__is_published=True
             )
         )
     )
@@ -211,18 +225,14 @@ def with_public_involvement(organisations):
     return organisations.prefetch_related(
         Prefetch(
             "partnershipparty_set",
-            queryset=PartnershipParty.objects.filter(
-                partnership__is_published=True, partnership__municipality__is_published=True
-            )
+            queryset=PartnershipParty.objects.filter(partnership__is_published=True)
             .select_related("partnership__municipality")
             .order_by("partnership__name"),
             to_attr="public_parties",
         ),
         Prefetch(
             "project_participations",
-            queryset=ProjectParticipant.objects.filter(
-                project__is_published=True, project__municipality__is_published=True
-            )
+            queryset=ProjectParticipant.objects.filter(project__is_published=True)
             .select_related("project__municipality")
             .order_by("-project__start_date", "project__title"),
             to_attr="public_participations",
@@ -264,6 +274,7 @@ class MunicipalityPage:
     stories: list = field(default_factory=list)
     partner_requests: list = field(default_factory=list)
     contacts: list = field(default_factory=list)
+    contact_centre: object = None
 
     @property
     def is_empty(self) -> bool:
@@ -305,8 +316,12 @@ class MunicipalityPage:
 
 
 def municipality_page(municipality: Municipality) -> MunicipalityPage:
+    """What the municipality's page lists: the partnerships and projects it owns or takes
+    part in (those of others marked with who leads them) and, where it has written its own
+    page (`is_published`), its networks, partner requests and contacts."""
     page = MunicipalityPage(municipality=municipality)
-    for partnership in partnership_queryset().filter(municipality=municipality):
+    partnerships = list(partnership_queryset().involving(municipality))
+    for partnership in partnerships:
         groups = split_by_status(partnership.projects.all())
         # The partnership's own page lists them all.
         partnership.project_count = sum(len(group) for group in groups.values())
@@ -318,6 +333,10 @@ def municipality_page(municipality: Municipality) -> MunicipalityPage:
             len(partnership.projects_by_status[key]) for key in ("ongoing", "planned", "finished")
         )
         partnership.projects_not_shown = partnership.project_count - partnership.projects_shown
+        partnership.heading = partnership.partners_display_for(municipality)
+        partnership.led_by = (
+            None if partnership.municipality_id == municipality.pk else partnership.municipality
+        )
         live = partnership.is_live
         if partnership.kind == CooperationKind.MUNICIPAL_PARTNERSHIP:
             page.municipal_partnerships.append(partnership)
@@ -326,19 +345,42 @@ def municipality_page(municipality: Municipality) -> MunicipalityPage:
         else:
             (page.other_cooperation if live else page.former_other_cooperation).append(partnership)
     page.municipal_partnerships.sort(key=lambda p: (not p.is_live, p.name))
-    page.projects = split_by_status(
-        listed_projects().filter(municipality=municipality, partnership=None)
+    # Projects not already listed under one of the page's partnerships.
+    projects = list(
+        listed_projects()
+        .involving(municipality)
+        .exclude(partnership__in=[partnership.pk for partnership in partnerships])
+        .select_related("municipality")
+        .annotate(lead_partner_name=lead_partner_name())
     )
-    page.memberships = list(
-        Membership.objects.filter(municipality=municipality, network__is_published=True)
-        .select_related("network")
-        .prefetch_related("roles")
-        .order_by("network__name")
-    )
+    for project in projects:
+        project.led_by = (
+            None
+            if project.municipality_id == municipality.pk
+            else project.lead_partner_name or project.municipality.public_name
+        )
+    page.projects = split_by_status(projects)
     page.stories = list(story_queryset().filter(municipality=municipality).order_by("order"))
-    page.partner_requests = municipality_partner_requests(municipality)
-    page.contacts = list(municipality.contacts.select_related("organisation"))
+    if municipality.is_published:
+        page.memberships = list(
+            Membership.objects.filter(municipality=municipality, network__is_published=True)
+            .select_related("network")
+            .prefetch_related("roles")
+            .order_by("network__name")
+        )
+        page.partner_requests = municipality_partner_requests(municipality)
+        page.contacts = list(municipality.contacts.select_related("organisation"))
+        page.contact_centre = municipality.contact_centre_or_none
     return page
+
+
+def lead_partner_name() -> Subquery:
+    """The name of a project's lead partner, for a list that shows who leads it."""
+    return Subquery(
+        ProjectParticipant.objects.filter(
+            project=OuterRef("pk"), role=ParticipantRole.LEAD_PARTNER
+        ).values("organisation__name")[:1]
+    )
 
 
 #: The funding source whose grants the municipality page's summary adds up.
@@ -415,9 +457,7 @@ def municipality_summary(page: MunicipalityPage) -> str:
     line = ", ".join(parts)
     eu = [
         total
-        for total in grant_totals(
-            Project.objects.published().filter(municipality=page.municipality)
-        )
+        for total in grant_totals(Project.objects.published().involving(page.municipality))
         if total.source is not None and total.source.slug == EU_FUNDS
     ]
     if eu:

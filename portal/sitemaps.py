@@ -30,7 +30,7 @@ class StaticSitemap(Sitemap):
 
 class MunicipalitySitemap(Sitemap):
     def items(self):
-        return Municipality.objects.published().order_by("slug")
+        return Municipality.objects.public().order_by("slug")
 
     def lastmod(self, item):
         return item.updated_at

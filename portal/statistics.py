@@ -70,7 +70,8 @@ from portal.models import (
     SurveyCooperation,
     SurveyFigure,
 )
-from projects.models import Project
+from portal.parties import involvement_exists
+from projects.models import Project, ProjectParticipant
 
 SURVEY_SLUG = "skl-internationella-samarbeten-2018"
 TWIN_OR_PARTNERSHIP = [CooperationKind.TWIN_TOWN, CooperationKind.MUNICIPAL_PARTNERSHIP]
@@ -213,21 +214,29 @@ def other_projects(on: datetime.date):
 
 def current_memberships(on: datetime.date):
     """Network memberships that count as other cooperation: not ended this year, in a
-    published network."""
-    return Membership.objects.current(on.year).filter(network__is_published=True)
+    published network, of a municipality that has written its page (as pages show them)."""
+    return Membership.objects.current(on.year).filter(
+        network__is_published=True, municipality__is_published=True
+    )
 
 
 def municipality_totals(municipalities, live, projects, memberships) -> dict:
     """How many of the municipalities have each form of cooperation, in one query."""
 
     def having(queryset):
-        return Exists(queryset.filter(municipality=OuterRef("pk")))
+        """Owns one, or takes part in one as a confirmed Swedish party."""
+        through, field = (
+            (PartnershipParty, "partnership")
+            if queryset.model is Partnership
+            else (ProjectParticipant, "project")
+        )
+        return involvement_exists(queryset, through, field)
 
     twin_town = having(live.filter(kind=CooperationKind.TWIN_TOWN))
     partnership = having(live.filter(kind=CooperationKind.MUNICIPAL_PARTNERSHIP))
     other_agreement = having(live.filter(kind=CooperationKind.OTHER))
     project = having(projects)
-    network = having(memberships)
+    network = Exists(memberships.filter(municipality=OuterRef("pk")))
     return municipalities.aggregate(
         municipalities=Count("pk"),
         twin_town=Count("pk", filter=twin_town),
@@ -242,7 +251,7 @@ def municipality_totals(municipalities, live, projects, memberships) -> dict:
 def compute_statistics(
     municipalities, *, kind: str | None = None, on: datetime.date | None = None
 ) -> Statistics:
-    """All figures for the municipalities given (a queryset of published ones), in a fixed
+    """All figures for the municipalities given (a queryset of those with a page), in a fixed
     number of aggregate queries."""
     on = on or timezone.localdate()
     group = respondent_group_for(kind)
@@ -252,9 +261,10 @@ def compute_statistics(
         )
     )
     every_live = Partnership.objects.published().live(on)
-    published = Partnership.objects.published().filter(municipality__in=municipalities)
-    live = every_live.filter(municipality__in=municipalities)
-    projects = other_projects(on).filter(municipality__in=municipalities)
+    # A record shared by several of the municipalities is one record: counted once.
+    published = Partnership.objects.published().involving(municipalities)
+    live = every_live.involving(municipalities)
+    projects = other_projects(on).involving(municipalities)
     memberships = current_memberships(on).filter(municipality__in=municipalities)
 
     engaged = municipality_totals(
@@ -787,7 +797,7 @@ def scope_text(form, count: int) -> str:
 def group_coverage(form) -> dict:
     """How many of the published kommuner in the chosen county have a municipality group."""
     data = getattr(form, "cleaned_data", {})
-    kommuner = Municipality.objects.published().filter(kind=MunicipalityKind.MUNICIPALITY)
+    kommuner = Municipality.objects.public().filter(kind=MunicipalityKind.MUNICIPALITY)
     if data.get("county"):
         kommuner = kommuner.filter(county=data["county"])
     coverage = kommuner.aggregate(
@@ -797,7 +807,7 @@ def group_coverage(form) -> dict:
 
 
 def statistics_page(request):
-    filterset = StatisticsFilter(request.GET or None, queryset=Municipality.objects.published())
+    filterset = StatisticsFilter(request.GET or None, queryset=Municipality.objects.public())
     municipalities = filterset.qs
     form = filterset.form
     for name in form.errors:

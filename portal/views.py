@@ -72,7 +72,7 @@ def municipality_list(request):
 
 def municipality_detail(request, slug):
     municipality = get_object_or_404(
-        Municipality.objects.published().select_related("county", "contact_centre"), slug=slug
+        Municipality.objects.public().select_related("county", "contact_centre"), slug=slug
     )
     page = municipality_page(municipality)
     return render(

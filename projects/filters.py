@@ -8,6 +8,7 @@ from portal.filters import (
     PublicFilterSet,
     country_filter,
     funding_filter,
+    involving,
     municipality_filter,
     one_of,
     region_filter,
@@ -36,7 +37,6 @@ def abroad(lookup: str):
         partnerships = (
             PartnershipParty.objects.filter(
                 partnership__is_published=True,
-                partnership__municipality__is_published=True,
                 role=PartyRole.PARTNER,
                 **condition,
             )
@@ -71,7 +71,7 @@ class ProjectFilter(PeriodFilterSet):
     )
     funding = funding_filter("funding_sources", "programme__funding_source")
     theme = theme_filter()
-    municipality = municipality_filter()
+    municipality = municipality_filter(method=involving)
     country = country_filter(method=abroad("country"))
     region = region_filter(method=abroad("country__world_region"))
 
@@ -83,7 +83,7 @@ class ProjectFilter(PeriodFilterSet):
 class StoryFilter(PublicFilterSet):
     search_fields = ("title", "teaser", "partner__name", "municipality__short_name")
 
-    municipality = municipality_filter()
+    municipality = municipality_filter(method=involving)
     country = country_filter("partner__country", "partner_country")
 
     class Meta:

@@ -3,7 +3,7 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
@@ -12,15 +12,19 @@ from portal.choices import Currency
 from portal.countries import SWEDEN
 from portal.formatting import format_money
 from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
+from portal.parties import involving_q, swedish_parties_among
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
-from portal.review import ReviewedModel, publication_field
+from portal.review import ReviewedModel, awaiting_confirmation_field, publication_field
 from portal.search import refresh_search_vector
 
 
 class Programme(NaturalKeyModel):
-    """A funding programme (Interreg Öresund, ERUF, ICLD kommunala partnerskap, IUC …)."""
+    """A funding programme (Interreg Öresund, ERUF, ICLD kommunala partnerskap, IUC …).
 
-    name = models.CharField("namn", max_length=200, unique=True)
+    A programme of the same name in another period is another programme ("Interreg
+    Öresund-Kattegat-Skagerrak" 2014–2020 and 2021–2027), linked by `predecessor`."""
+
+    name = models.CharField("namn", max_length=200)
     short_name = models.CharField("förkortning", max_length=50, blank=True)
     slug = models.SlugField("adressnamn", max_length=100, unique=True)
     funding_source = models.ForeignKey(
@@ -37,6 +41,21 @@ class Programme(NaturalKeyModel):
         related_name="subprogrammes",
         verbose_name="del av",
     )
+    start_year = models.PositiveSmallIntegerField(
+        "programperiodens första år", null=True, blank=True, help_text="Till exempel 2021."
+    )
+    end_year = models.PositiveSmallIntegerField(
+        "programperiodens sista år", null=True, blank=True, help_text="Till exempel 2027."
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="successors",
+        verbose_name="föregångare",
+        help_text="Samma program under perioden före, till exempel 2014–2020 före 2021–2027.",
+    )
     website = models.URLField("webbplats", blank=True)
     description = models.TextField("beskrivning", blank=True)
 
@@ -45,10 +64,48 @@ class Programme(NaturalKeyModel):
     class Meta:
         verbose_name = "program"
         verbose_name_plural = "program"
-        ordering = ["name"]
+        ordering = ["name", "start_year"]
+        constraints = [
+            models.UniqueConstraint(
+                "name",
+                Coalesce("start_year", Value(0)),
+                Coalesce("end_year", Value(0)),
+                name="programme_name_period_unique",
+                violation_error_message="Det finns redan ett program med det namnet och den "
+                "programperioden.",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__isnull=True)
+                | Q(end_year__isnull=True)
+                | Q(end_year__gte=F("start_year")),
+                name="programme_period_in_order",
+                violation_error_message="Programperiodens sista år kan inte ligga före det första.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("pk")),
+                name="programme_not_its_own_predecessor",
+                violation_error_message="Ett program kan inte vara sin egen föregångare.",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+        name = f"{self.name} {self.period_display}" if self.period_display else self.name
+        return f"{name} ({self.short_name})" if self.short_name else name
+
+    @property
+    def period_display(self) -> str:
+        """ "2021–2027", "från 2021", "till 2020", or ""."""
+        if self.start_year and self.end_year:
+            return f"{self.start_year}–{self.end_year}"
+        if self.start_year:
+            return f"från {self.start_year}"
+        if self.end_year:
+            return f"till {self.end_year}"
+        return ""
+
+    @property
+    def name_with_period(self) -> str:
+        return f"{self.name} {self.period_display}" if self.period_display else self.name
 
 
 class ProjectKind(models.TextChoices):
@@ -58,7 +115,16 @@ class ProjectKind(models.TextChoices):
 
 class ProjectQuerySet(PeriodQuerySet):
     def published(self):
-        return self.filter(is_published=True, municipality__is_published=True)
+        """Public: published, whether or not its municipality has written a page."""
+        return self.filter(is_published=True)
+
+    def involving(self, municipalities, *, include_awaiting: bool = False):
+        """Owned by the municipalities or with them as confirmed Swedish parties."""
+        return self.filter(
+            involving_q(
+                ProjectParticipant, "project", municipalities, include_awaiting=include_awaiting
+            )
+        )
 
     def with_grant_source(self):
         """Annotates `grant_source_id`: the funding source a project's grant comes from. That
@@ -266,6 +332,11 @@ class Project(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
         return lead_partner_among(self.project_participants.all())
 
     @property
+    def swedish_parties(self) -> list:
+        """Participants that are Swedish municipalities or regions, from prefetched rows."""
+        return swedish_parties_among(self.project_participants.all())
+
+    @property
     def countries(self) -> list:
         """The countries abroad the project works with, as the list's country filter finds
         it: its participants', the countries named on it, and its partnership's partners'."""
@@ -304,6 +375,7 @@ def lead_partner_among(participants):
 class ParticipantRole(models.TextChoices):
     LEAD_PARTNER = "lead_partner", "Huvudpartner (lead partner)"
     PARTNER = "partner", "Partner"
+    ASSOCIATED_PARTNER = "associerad", "Associerad partner (associated partner)"
     REGIONAL_COORDINATOR = "samordnare", "Samordnare"
     STAKEHOLDER = "intressent", "Intressentgrupp (stakeholder group)"
     OTHER = "deltagare", "Deltagare"
@@ -327,7 +399,20 @@ class ProjectParticipant(NaturalKeyModel):
     role = models.CharField(
         "roll", max_length=15, choices=ParticipantRole.choices, default=ParticipantRole.PARTNER
     )
+    budget_amount = models.DecimalField(
+        "egen budget",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "Budgeten kan inte vara negativ.")],
+        help_text="Deltagarens del av projektets budget.",
+    )
+    budget_currency = models.CharField(
+        "budgetens valuta", max_length=3, choices=Currency.choices, blank=True
+    )
     note = models.CharField("kommentar", max_length=300, blank=True)
+    awaiting_confirmation = awaiting_confirmation_field()
 
     history = HistoricalRecords()
 
@@ -336,6 +421,16 @@ class ProjectParticipant(NaturalKeyModel):
         verbose_name_plural = "deltagare"
         ordering = ["role", "organisation__name"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(budget_amount__isnull=True) | Q(budget_amount__gte=0),
+                name="project_participant_budget_not_negative",
+                violation_error_message="Budgeten kan inte vara negativ.",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_amount__isnull=True) | ~Q(budget_currency=""),
+                name="project_participant_budget_has_currency",
+                violation_error_message="Ange valuta för deltagarens budget.",
+            ),
             models.UniqueConstraint(
                 fields=["project", "organisation"],
                 name="project_participant_unique",
@@ -351,6 +446,10 @@ class ProjectParticipant(NaturalKeyModel):
 
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display().lower()})"
+
+    @property
+    def budget_display(self) -> str:
+        return format_money(self.budget_amount, self.budget_currency)
 
 
 class Initiative(NaturalKeyModel):
@@ -379,7 +478,7 @@ class Initiative(NaturalKeyModel):
 
 class StoryQuerySet(NaturalKeyQuerySet):
     def published(self):
-        return self.filter(is_published=True, municipality__is_published=True)
+        return self.filter(is_published=True)
 
 
 class Story(TimestampedModel, NaturalKeyModel):

@@ -8,7 +8,7 @@ from contacts.models import Organisation
 from networks.models import Membership, Network
 from partnerships.models import Partnership
 from portal.models import Country, Municipality
-from projects.models import Project
+from projects.models import Project, Story
 
 _counter = itertools.count(1)
 
@@ -59,3 +59,12 @@ def make_membership(**fields) -> Membership:
     fields.setdefault("municipality", municipality())
     fields.setdefault("network", make_network())
     return Membership(**fields)
+
+
+def hide_municipality(slug: str) -> None:
+    """Unpublish a municipality and everything it owns, so it has no public page at all
+    (with a published record it would still have one, made from its records)."""
+    Municipality.objects.filter(slug=slug).update(is_published=False)
+    Partnership.objects.filter(municipality__slug=slug).update(is_published=False)
+    Project.objects.filter(municipality__slug=slug).update(is_published=False)
+    Story.objects.filter(municipality__slug=slug).update(is_published=False)

@@ -106,3 +106,33 @@ def test_official_names_have_no_genitive_s_after_x():
     names = dict(Municipality.objects.values_list("scb_code", "name"))
     assert (names["2514"], names["2513"]) == ("Kalix kommun", "Överkalix kommun")
     assert not [name for name in names.values() if "xs kommun" in name]
+
+
+def test_all_21_regions_unpublished_until_someone_writes_for_them():
+    from portal.models import County
+
+    regions = Municipality.objects.filter(kind="region")
+    assert regions.count() == 20
+    assert set(regions.values_list("scb_code", flat=True)) == {
+        code for code in County.objects.values_list("code", flat=True) if code != "09"
+    }
+    skane = Municipality.objects.get(scb_code="12")
+    assert (skane.name, skane.slug, skane.county.name) == (
+        "Region Skåne",
+        "region-skane",
+        "Skåne län",
+    )
+    assert Municipality.objects.get(slug="vastra-gotalandsregionen").scb_code == "14"
+    assert not regions.filter(is_published=True).exists()
+    # The 21st: Gotland is a kommun with a region's tasks, and calls itself Region Gotland.
+    gotland = Municipality.objects.get(scb_code="0980")
+    assert (gotland.kind, gotland.public_name) == ("kommun", "Region Gotland")
+
+
+def test_regions_keep_an_editors_display_name_when_loaded_again():
+    gotland = Municipality.objects.get(scb_code="0980")
+    gotland.display_name = "Region Gotland (kommunen)"
+    gotland.save()
+    load_initial_data()
+    gotland.refresh_from_db()
+    assert gotland.display_name == "Region Gotland (kommunen)"

@@ -9,6 +9,7 @@ from contacts.models import Organisation, Person
 from partnerships.models import Partnership
 from portal.models import Municipality
 from projects.models import Project
+from tests.factories import hide_municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -177,8 +178,8 @@ def test_a_draft_project_answers_404_and_is_listed_nowhere(client):
     assert "vushtrri-sekos-2" not in [p["slug"] for p in partnership["projects"]]
 
 
-def test_an_unpublished_municipality_and_what_it_owns_are_hidden(client):
-    Municipality.objects.filter(slug="trollhattan").update(is_published=False)
+def test_a_municipality_with_nothing_published_and_what_it_owns_are_hidden(client):
+    hide_municipality("trollhattan")
     assert client.get(f"{API}/municipalities/trollhattan/").status_code == 404
     assert client.get(f"{API}/municipalities/1488/").status_code == 404
     assert client.get(f"{API}/partnerships/trollhattan-tempe/").status_code == 404
@@ -188,6 +189,15 @@ def test_an_unpublished_municipality_and_what_it_owns_are_hidden(client):
     assert "trollhattan" not in [m["municipality"]["slug"] for m in sern["memberships"]]
     # Tempe takes part in nothing published any more.
     assert client.get(f"{API}/organisations/tempe/").status_code == 404
+
+
+def test_a_municipality_without_its_own_page_is_there_with_its_published_records(client):
+    Municipality.objects.filter(slug="trollhattan").update(is_published=False)
+    assert client.get(f"{API}/municipalities/trollhattan/").status_code == 200
+    assert client.get(f"{API}/partnerships/trollhattan-tempe/").status_code == 200
+    assert "trollhattan" in all_slugs(client, "/municipalities/")
+    sern = client.get(f"{API}/networks/sern/").json()
+    assert "trollhattan" not in [m["municipality"]["slug"] for m in sern["memberships"]]
 
 
 def test_a_draft_partnership_is_not_named_by_its_projects(client):

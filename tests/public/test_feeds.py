@@ -7,7 +7,7 @@ import pytest
 
 from portal.feeds import FEED_SIZE
 from projects.models import Project
-from tests.factories import make_project
+from tests.factories import hide_municipality, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -76,10 +76,8 @@ def test_a_municipality_feed_has_only_its_projects(client):
 
 
 def test_unknown_or_unpublished_municipalities_have_no_feed(client):
-    from portal.models import Municipality
-
     assert client.get("/flode/kommuner/finns-inte/projekt/").status_code == 404
-    Municipality.objects.filter(slug="kalix").update(is_published=False)
+    hide_municipality("kalix")
     assert client.get("/flode/kommuner/kalix/projekt/").status_code == 404
 
 

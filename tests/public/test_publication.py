@@ -6,6 +6,7 @@ from networks.models import Network
 from partnerships.models import Partnership
 from portal.models import Municipality
 from projects.models import Project
+from tests.factories import hide_municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +29,33 @@ def everywhere(client, needle: str, extra: list[str] = ()) -> list[str]:
     return found
 
 
-def test_an_unpublished_municipality_and_all_it_owns_are_hidden(client):
+def test_a_municipality_without_its_own_page_still_shows_its_published_records(client):
+    """Unpublished means it has not written its page: its published partnerships and
+    projects are public all the same, on a page made from them alone, while what it wrote
+    itself (introductions, networks, contacts) stays hidden."""
     Municipality.objects.filter(slug="trollhattan").update(is_published=False)
+    response = client.get("/kommuner/trollhattan/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "har inte skrivit någon egen presentation här än" in html
+    assert "Tempe" in html
+    assert client.get("/samarbeten/trollhattan-tempe/").status_code == 200
+    assert "/kommuner/trollhattan/" in client.get("/sitemap.xml").content.decode()
+    assert "trollhattan" in client.get("/kommuner/").content.decode()
+    for written in ("En vänort är en formaliserad vänskap", "ett flertal internationella nätverk"):
+        assert written not in html
+    assert "Isak Johansson" not in html  # the contact person of its own page
+    assert "Kontaktcenter" not in html
+    sern = client.get("/natverk/sern/").content.decode()
+    assert "Trollhättan" not in sern  # memberships belong to the page it has not written
+
+
+def test_a_municipality_with_nothing_published_has_no_page(client):
+    hide_municipality("trollhattan")
     assert client.get("/kommuner/trollhattan/").status_code == 404
     assert client.get("/samarbeten/trollhattan-tempe/").status_code == 404
     assert everywhere(client, "Tempe") == []
     assert everywhere(client, "trollhattan") == []
-    sern = client.get("/natverk/sern/").content.decode()
-    assert "Trollhättan" not in sern
     assert "Inga träffar" in client.get("/sok/?q=Isak").content.decode()
 
 

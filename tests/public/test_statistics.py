@@ -107,10 +107,11 @@ def partnership(municipality, country, *, start, kind="vanort", end=None, **fiel
 @pytest.fixture
 def county():
     """Four published kommuner and the region in one county, with partnerships of every kind,
-    an ended one, a draft, and an unpublished kommun whose partnerships must not count."""
+    an ended one, a draft, and a kommun with nothing published (no page), whose draft must
+    not count."""
     county = empty_county()
     kommuner = list(Municipality.objects.filter(county=county, kind="kommun").order_by("scb_code"))
-    a, b, c, d, unpublished = kommuner[:5]
+    a, b, c, d, without_page = kommuner[:5]
     region, _ = Municipality.objects.get_or_create(
         county=county,
         kind="region",
@@ -133,7 +134,9 @@ def county():
     partnership(region, "CN", start=2019)
     draft = partnership(a, "US", start=2001, activity_level="vilande", is_published=False)
     draft.themes.add(theme["turism"])
-    partnership(unpublished, "US", start=2001, activity_level="aktiv").themes.add(theme["turism"])
+    partnership(
+        without_page, "US", start=2001, activity_level="aktiv", is_published=False
+    ).themes.add(theme["turism"])
     return county
 
 

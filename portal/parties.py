@@ -1,0 +1,99 @@
+"""Swedish municipalities and regions taking part in another's partnership or project.
+
+A partnership or project has one owning municipality or region (`municipality`, whose
+coordinators edit it) and any number of other Swedish parties. A Swedish party is a
+participant (`ProjectParticipant`) or party (`PartnershipParty`) whose organisation is a
+Swedish municipality or region itself: an organisation in Sweden of kind kommun or region
+that belongs to a municipality (`Organisation.municipality`). Its role, budget and years
+are those of the participant row, like any partner's.
+
+A party named by a coordinator who does not coordinate that municipality waits for its
+coordinators to confirm (`awaiting_confirmation`); until then the record is not on its
+page, in its filter or in its figures. Everything that asks "what does this municipality
+take part in" goes through `involving_q`, so pages, filters, statistics, downloads, the
+API and the admin's scope agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, F, Model, OuterRef, Q
+
+from portal.countries import SWEDEN
+
+#: Organisation kinds that, in Sweden and tied to a municipality, are that municipality.
+SWEDISH_PARTY_KINDS = ("kommun", "region")
+
+
+def swedish_party_q(prefix: str = "") -> Q:
+    """Organisations that are a Swedish municipality or region taking part."""
+    return Q(
+        **{
+            f"{prefix}country_id": SWEDEN,
+            f"{prefix}kind__in": SWEDISH_PARTY_KINDS,
+            f"{prefix}municipality__isnull": False,
+        }
+    )
+
+
+def is_swedish_party(organisation) -> bool:
+    return (
+        organisation.country_id == SWEDEN
+        and organisation.kind in SWEDISH_PARTY_KINDS
+        and organisation.municipality_id is not None
+    )
+
+
+def _lookup(municipalities) -> tuple[str, object]:
+    """One municipality (instance or id) is compared with =, several (ids, a queryset)
+    with IN. For an OuterRef, use `involvement_exists`."""
+    if isinstance(municipalities, int | Model | F):
+        return "", municipalities
+    return "__in", municipalities
+
+
+def confirmed_parties(through_model, municipalities, *, include_awaiting: bool = False):
+    """The rows of `through_model` (ProjectParticipant or PartnershipParty) by which the
+    municipalities take part, confirmed ones only unless `include_awaiting`."""
+    suffix, value = _lookup(municipalities)
+    rows = through_model.objects.filter(
+        swedish_party_q("organisation__"), **{f"organisation__municipality{suffix}": value}
+    )
+    return rows if include_awaiting else rows.filter(awaiting_confirmation=False)
+
+
+def involving_q(
+    through_model, record_field: str, municipalities, *, include_awaiting: bool = False
+) -> Q:
+    """Records owned by the municipalities, or that they take part in as Swedish parties.
+    An IN subquery on the participant table, so no row is repeated and the owner's index
+    and the participants' index each do their half."""
+    suffix, value = _lookup(municipalities)
+    parties = confirmed_parties(
+        through_model, municipalities, include_awaiting=include_awaiting
+    ).values(record_field)
+    return Q(**{f"municipality{suffix}": value}) | Q(pk__in=parties)
+
+
+def swedish_parties_among(rows: Iterable) -> list:
+    """The participant or party rows (prefetched, with organisations) that are Swedish
+    municipalities or regions taking part."""
+    return [row for row in rows if is_swedish_party(row.organisation)]
+
+
+def involvement_exists(records, through_model, record_field: str, outer: str = "pk"):
+    """For a query over municipalities: whether the municipality (`OuterRef(outer)`) owns
+    one of `records` or takes part in one as a confirmed Swedish party. Two EXISTS, since
+    an OuterRef inside the participants' IN subquery would refer to the records, not to
+    the municipality."""
+    owned = Exists(records.filter(municipality=OuterRef(outer)))
+    taking_part = Exists(
+        through_model.objects.filter(
+            swedish_party_q("organisation__"),
+            awaiting_confirmation=False,
+            organisation__municipality=OuterRef(outer),
+            **{f"{record_field}__in": records.values("pk")},
+        )
+    )
+    return owned | taking_part
