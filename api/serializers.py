@@ -100,9 +100,13 @@ class FundingSourceSerializer(ReadOnlyModelSerializer):
 
 
 class ProgrammeSerializer(ReadOnlyModelSerializer):
+    period_display = serializers.CharField(
+        read_only=True, help_text="Programperioden, till exempel 2021–2027; tom om okänd."
+    )
+
     class Meta:
         model = Programme
-        fields = ["slug", "name", "short_name"]
+        fields = ["slug", "name", "short_name", "start_year", "end_year", "period_display"]
 
 
 class MunicipalityRefSerializer(ReadOnlyModelSerializer):
@@ -330,6 +334,11 @@ class PartnershipSerializer(StatusMixin, ReadOnlyModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     municipality = MunicipalityRefSerializer(read_only=True)
     parties = PartnershipPartySerializer(many=True, read_only=True)
+    other_municipalities = MunicipalityRefSerializer(
+        many=True,
+        read_only=True,
+        help_text="Fler svenska kommuner och regioner som deltar, utöver den som äger posten.",
+    )
     period = PeriodSerializer()
     is_former = serializers.SerializerMethodField(help_text="Upphört; visas som tidigare.")
     activity_level_display = serializers.CharField(
@@ -357,6 +366,7 @@ class PartnershipSerializer(StatusMixin, ReadOnlyModelSerializer):
             "kind_display",
             "municipality",
             "parties",
+            "other_municipalities",
             "period",
             "status",
             "status_display",
@@ -392,10 +402,18 @@ class PartnershipSerializer(StatusMixin, ReadOnlyModelSerializer):
 class ProjectParticipantSerializer(ReadOnlyModelSerializer):
     organisation = OrganisationRefSerializer(read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
+    budget = MoneySerializer(
+        amount="budget_amount", currency="budget_currency", display="budget_display"
+    )
+    swedish_municipality = MunicipalityRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Den svenska kommun eller region som deltagaren är, när den har bekräftat.",
+    )
 
     class Meta:
         model = ProjectParticipant
-        fields = ["organisation", "role", "role_display", "note"]
+        fields = ["organisation", "role", "role_display", "budget", "swedish_municipality", "note"]
 
 
 class ProjectSerializer(StatusMixin, ReadOnlyModelSerializer):
@@ -415,6 +433,11 @@ class ProjectSerializer(StatusMixin, ReadOnlyModelSerializer):
     )
     participants = ProjectParticipantSerializer(
         source="project_participants", many=True, read_only=True
+    )
+    other_municipalities = MunicipalityRefSerializer(
+        many=True,
+        read_only=True,
+        help_text="Fler svenska kommuner och regioner som deltar, utöver den som äger posten.",
     )
     lead_partner = OrganisationRefSerializer(read_only=True, allow_null=True)
     partner_countries = CountrySerializer(
@@ -456,6 +479,7 @@ class ProjectSerializer(StatusMixin, ReadOnlyModelSerializer):
             "grant",
             "money_note",
             "participants",
+            "other_municipalities",
             "lead_partner",
             "partner_countries",
             "countries",

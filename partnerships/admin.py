@@ -9,6 +9,7 @@ from portal.admin_base import (
     PublishAdminMixin,
     ReviewAdminMixin,
     ScopedQuerysetMixin,
+    SwedishPartiesAdminMixin,
 )
 from portal.admin_filters import PERIOD_FIELDSET, PeriodAdminMixin, PeriodStatusFilter
 from portal.search import refresh_search_vectors
@@ -19,6 +20,7 @@ class PartnershipPartyInline(ScopedQuerysetMixin, admin.TabularInline):
     model = PartnershipParty
     extra = 1
     autocomplete_fields = ["organisation"]
+    readonly_fields = ["awaiting_confirmation"]
 
 
 class ExchangeProgrammeInline(ScopedQuerysetMixin, admin.TabularInline):
@@ -29,6 +31,7 @@ class ExchangeProgrammeInline(ScopedQuerysetMixin, admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(
+    SwedishPartiesAdminMixin,
     TwinTownImportAdminMixin,
     SpreadsheetAdminMixin,
     ReviewAdminMixin,

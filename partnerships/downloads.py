@@ -6,6 +6,7 @@ from partnerships.filters import PartnershipFilter
 from partnerships.models import Partnership, PartnershipParty, partner_organisations_among
 from portal.downloads import Column, ListDownloadView, listed, names, people, year_of
 from portal.models import FundingSource, Theme
+from portal.parties import other_municipalities_among
 from portal.selectors import NOT_LISTED
 
 
@@ -22,6 +23,13 @@ COLUMNS = (
     Column("name", "Namn", lambda partnership: partnership.name),
     Column("kind", "Samarbetsform", lambda partnership: partnership.get_kind_display()),
     Column("municipality", "Kommun", lambda partnership: partnership.municipality.short_name),
+    Column(
+        "other_municipalities",
+        "Fler svenska parter",
+        lambda partnership: names(
+            other_municipalities_among(partnership.listed_parties, partnership.municipality_id)
+        ),
+    ),
     Column(
         "partners",
         "Partner",
@@ -70,7 +78,12 @@ class PartnershipDownloadView(ListDownloadView):
             .defer(*NOT_LISTED, "background", "steering_group", "earlier_projects_note")
             .select_related("municipality", "coordinated_by", "replaced_by__municipality")
             .prefetch_related(
-                listed("parties", PartnershipParty.objects.select_related("organisation__country")),
+                listed(
+                    "parties",
+                    PartnershipParty.objects.select_related(
+                        "organisation__country", "organisation__municipality"
+                    ),
+                ),
                 listed("contacts", Person.objects.all()),
                 listed("themes", Theme.objects.all()),
                 listed("funding_sources", FundingSource.objects.all()),

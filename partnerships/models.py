@@ -9,7 +9,12 @@ from simple_history.models import HistoricalRecords
 from portal.choices import ActivityLevel, CooperationKind
 from portal.formatting import PeriodStatus
 from portal.naturalkeys import NaturalKeyModel, TimestampedModel
-from portal.parties import involving_q, swedish_parties_among
+from portal.parties import (
+    confirmed_municipality,
+    involving_q,
+    other_municipalities_among,
+    swedish_parties_among,
+)
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
 from portal.review import ReviewedModel, awaiting_confirmation_field, publication_field
 from portal.search import refresh_search_vector
@@ -181,8 +186,13 @@ class Partnership(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel)
 
     @property
     def swedish_parties(self) -> list:
-        """The other Swedish municipalities' and regions' parties, from prefetched parties."""
+        """The Swedish municipalities' and regions' parties, from prefetched parties."""
         return swedish_parties_among(self.parties.all())
+
+    @property
+    def other_municipalities(self) -> list:
+        """The other Swedish municipalities and regions taking part, confirmed, by name."""
+        return other_municipalities_among(self.parties.all(), self.municipality_id)
 
     @property
     def public_replaced_by(self):
@@ -243,6 +253,11 @@ class PartnershipParty(NaturalKeyModel):
 
     def __str__(self):
         return f"{self.organisation} i {self.partnership.name}"
+
+    @property
+    def swedish_municipality(self):
+        """The Swedish municipality or region this party is, once confirmed; else None."""
+        return confirmed_municipality(self)
 
 
 class ExchangeProgramme(NaturalKeyModel):

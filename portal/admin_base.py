@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.parties import needs_confirmation
 from portal.review import needs_review_q
 from portal.scoping import can_edit, can_view, editable, is_scoped, visible
 
@@ -147,3 +148,20 @@ class PublishAdminMixin:
     def unpublish(self, request, queryset):
         count = self._set_published(request, queryset, False, "Gjord till utkast")
         self.message_user(request, f"{count} gjorda till utkast.", messages.SUCCESS)
+
+
+class SwedishPartiesAdminMixin:
+    """For the partnership and project admins: a Swedish municipality or region named as a
+    party by someone who does not coordinate it waits for its coordinators' word
+    (portal.parties, the admin page "Att bekräfta")."""
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            row = inline_form.instance
+            if not hasattr(row, "awaiting_confirmation") or not inline_form.has_changed():
+                continue
+            if row.pk is None or "organisation" in inline_form.changed_data:
+                row.awaiting_confirmation = needs_confirmation(
+                    row.organisation, owner_id=form.instance.municipality_id, user=request.user
+                )
+        super().save_formset(request, form, formset, change)

@@ -76,6 +76,24 @@ def involving_q(
     return Q(**{f"municipality{suffix}": value}) | Q(pk__in=parties)
 
 
+def confirmed_municipality(row):
+    """The municipality a participant or party row is, when it is a confirmed Swedish
+    party (select_related organisation__municipality); None otherwise."""
+    if row.awaiting_confirmation or not is_swedish_party(row.organisation):
+        return None
+    return row.organisation.municipality
+
+
+def other_municipalities_among(rows: Iterable, owner_id) -> list:
+    """The confirmed Swedish parties among `rows` other than the owner, once each, by name."""
+    found = {}
+    for row in rows:
+        municipality = confirmed_municipality(row)
+        if municipality is not None and municipality.pk != owner_id:
+            found[municipality.pk] = municipality
+    return sorted(found.values(), key=lambda municipality: municipality.short_name)
+
+
 def swedish_parties_among(rows: Iterable) -> list:
     """The participant or party rows (prefetched, with organisations) that are Swedish
     municipalities or regions taking part."""
@@ -97,3 +115,17 @@ def involvement_exists(records, through_model, record_field: str, outer: str = "
         )
     )
     return owned | taking_part
+
+
+def needs_confirmation(organisation, *, owner_id, user) -> bool:
+    """Whether a party row naming `organisation` waits for its municipality's word: it is
+    another Swedish municipality or region than the record's owner, named by a user who
+    neither coordinates it nor edits nationally (None: the command line, trusted)."""
+    from portal.roles import is_national_editor
+    from portal.scoping import municipality_ids
+
+    if user is None or is_national_editor(user) or not is_swedish_party(organisation):
+        return False
+    if organisation.municipality_id == owner_id:
+        return False
+    return organisation.municipality_id not in municipality_ids(user)

@@ -48,7 +48,9 @@ def project_queryset():
         .prefetch_related(
             Prefetch(
                 "project_participants",
-                queryset=ProjectParticipant.objects.select_related("organisation__country"),
+                queryset=ProjectParticipant.objects.select_related(
+                    "organisation__country", "organisation__municipality"
+                ),
             ),
             "contacts__organisation",
             "partner_countries",
@@ -71,7 +73,9 @@ def partnership_queryset():
         .prefetch_related(
             Prefetch(
                 "parties",
-                queryset=PartnershipParty.objects.select_related("organisation__country"),
+                queryset=PartnershipParty.objects.select_related(
+                    "organisation__country", "organisation__municipality"
+                ),
             ),
             "contacts__organisation",
             "themes",

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from portal.confirmations import confirmations_view
 from portal.feeds import MunicipalityProjectFeed, ProjectFeed
 from portal.sitemaps import SITEMAPS
 from portal.views import bare, robots_txt
@@ -22,6 +23,7 @@ feed_urlpatterns = [
 
 urlpatterns = [
     path("admin/datakvalitet/", include("quality.urls")),
+    path("admin/bekrafta/", admin.site.admin_view(confirmations_view), name="confirmations"),
     path("admin/", admin.site.urls),
     path("samarbeten/", include("partnerships.urls")),
     path("projekt/", include("projects.urls")),

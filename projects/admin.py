@@ -6,6 +6,7 @@ from portal.admin_base import (
     PublishAdminMixin,
     ReviewAdminMixin,
     ScopedQuerysetMixin,
+    SwedishPartiesAdminMixin,
 )
 from portal.admin_filters import PERIOD_FIELDSET, PeriodAdminMixin, PeriodStatusFilter
 from portal.spreadsheets.admin import SpreadsheetAdminMixin
@@ -15,23 +16,33 @@ from projects.resources import ProjectResource
 
 @admin.register(Programme)
 class ProgrammeAdmin(PortalAdmin):
-    list_display = ["name", "short_name", "funding_source", "parent"]
+    list_display = ["name", "period_display", "short_name", "funding_source", "parent"]
     list_select_related = ["funding_source", "parent"]
     list_filter = ["funding_source"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["funding_source", "parent"]
+    autocomplete_fields = ["funding_source", "parent", "predecessor"]
+
+    @admin.display(description="programperiod", ordering="start_year")
+    def period_display(self, programme):
+        return programme.period_display
 
 
 class ProjectParticipantInline(ScopedQuerysetMixin, admin.TabularInline):
     model = ProjectParticipant
     extra = 1
     autocomplete_fields = ["organisation"]
+    readonly_fields = ["awaiting_confirmation"]
 
 
 @admin.register(Project)
 class ProjectAdmin(
-    SpreadsheetAdminMixin, ReviewAdminMixin, PublishAdminMixin, PeriodAdminMixin, PortalAdmin
+    SwedishPartiesAdminMixin,
+    SpreadsheetAdminMixin,
+    ReviewAdminMixin,
+    PublishAdminMixin,
+    PeriodAdminMixin,
+    PortalAdmin,
 ):
     resource_classes = [ProjectResource]
     actions = ["publish", "unpublish", "mark_reviewed"]

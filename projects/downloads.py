@@ -8,6 +8,7 @@ from contacts.models import Person
 from partnerships.models import PartnershipParty
 from portal.downloads import Column, ListDownloadView, listed, names, people, year_of
 from portal.models import Country, FundingSource, Theme
+from portal.parties import other_municipalities_among
 from portal.selectors import NOT_LISTED
 from projects.filters import ProjectFilter
 from projects.models import Project, ProjectParticipant, countries_among, lead_partner_among
@@ -33,6 +34,13 @@ COLUMNS = (
     Column("acronym", "Förkortning", lambda project: project.acronym),
     Column("kind", "Typ", lambda project: project.get_kind_display()),
     Column("municipality", "Kommun", lambda project: project.municipality.short_name),
+    Column(
+        "other_municipalities",
+        "Fler svenska parter",
+        lambda project: names(
+            other_municipalities_among(project.listed_participants, project.municipality_id)
+        ),
+    ),
     Column("status", "Status", lambda project: project.status_display),
     Column("period", "Period", lambda project: project.period_display),
     Column("start_year", "Startår", lambda project: year_of(project.start_date)),
@@ -81,7 +89,9 @@ class ProjectDownloadView(ListDownloadView):
             .prefetch_related(
                 listed(
                     "project_participants",
-                    ProjectParticipant.objects.select_related("organisation__country"),
+                    ProjectParticipant.objects.select_related(
+                        "organisation__country", "organisation__municipality"
+                    ),
                     "participants",
                 ),
                 listed("contacts", Person.objects.all()),

@@ -12,7 +12,12 @@ from portal.choices import Currency
 from portal.countries import SWEDEN
 from portal.formatting import format_money
 from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
-from portal.parties import involving_q, swedish_parties_among
+from portal.parties import (
+    confirmed_municipality,
+    involving_q,
+    other_municipalities_among,
+    swedish_parties_among,
+)
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
 from portal.review import ReviewedModel, awaiting_confirmation_field, publication_field
 from portal.search import refresh_search_vector
@@ -337,6 +342,11 @@ class Project(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
         return swedish_parties_among(self.project_participants.all())
 
     @property
+    def other_municipalities(self) -> list:
+        """The other Swedish municipalities and regions taking part, confirmed, by name."""
+        return other_municipalities_among(self.project_participants.all(), self.municipality_id)
+
+    @property
     def countries(self) -> list:
         """The countries abroad the project works with, as the list's country filter finds
         it: its participants', the countries named on it, and its partnership's partners'."""
@@ -450,6 +460,11 @@ class ProjectParticipant(NaturalKeyModel):
     @property
     def budget_display(self) -> str:
         return format_money(self.budget_amount, self.budget_currency)
+
+    @property
+    def swedish_municipality(self):
+        """The Swedish municipality or region this participant is, once confirmed; else None."""
+        return confirmed_municipality(self)
 
 
 class Initiative(NaturalKeyModel):

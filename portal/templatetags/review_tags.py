@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 
 from partnerships.models import Partnership
+from portal.confirmations import awaiting_count
 from portal.models import Municipality
 from portal.review import needs_review_q
 from portal.scoping import visible
@@ -28,4 +29,4 @@ def review_summary(context):
                 "url": f"{url}?granskning=behovs",
             }
         )
-    return {"rows": rows}
+    return {"rows": rows, "awaiting_confirmation": awaiting_count(user)}
