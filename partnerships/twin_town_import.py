@@ -30,10 +30,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import difflib
 import enum
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
@@ -45,10 +43,22 @@ from simple_history.utils import bulk_create_with_history
 from contacts.models import Organisation, OrganisationKind, OrganisationName
 from partnerships.models import Partnership, PartnershipParty, PartyRole
 from portal.choices import CooperationKind
-from portal.countries import country_code_for
+from portal.countries import SWEDEN, country_code_for, country_suggestions
 from portal.formatting import DatePrecision, format_megabytes, join_swedish
 from portal.models import Country, Municipality
+from portal.names import (
+    SwedishMunicipalities,
+    fold,
+    organisation_name_key,
+    organisation_name_keys,
+)
 from portal.page_cache import content_changed
+from portal.parties import (
+    needs_confirmation,
+    new_own_organisation,
+    own_organisations,
+    swedish_party_q,
+)
 from portal.roles import is_national_editor
 from portal.scoping import municipality_ids
 from portal.search import refresh_search_vectors
@@ -205,51 +215,13 @@ def read_twin_town_file(data: bytes) -> list[SourceRow]:
     return rows
 
 
-# --- Names --------------------------------------------------------------------------------
-
-# Letters that Unicode does not decompose into a base letter and a diacritic.
-_LETTERS = str.maketrans(
-    {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-)
-_SEPARATORS = re.compile(r"[\s\-‐–—_]+")
-
-
-def _plain(text: str) -> str:
-    """Lower case, one space between words, hyphens as spaces; diacritics kept."""
-    return _SEPARATORS.sub(" ", unicodedata.normalize("NFC", str(text)).casefold()).strip()
-
-
-def fold(text: str) -> str:
-    """`_plain` without diacritics: "Hjørring" → "hjorring", "Växjö" → "vaxjo"."""
-    decomposed = unicodedata.normalize("NFKD", _plain(text))
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).translate(
-        _LETTERS
-    )
-
-
-_MUNICIPALITY_AFFIXES = re.compile(
-    r"^(?:municipality of )|(?: (?:kommun|kommune|stad|municipality))$"
-)
-
-
-def municipality_key(text: str) -> str:
-    """ "Växjö kommun", "VÄXJÖ", "Växjö Municipality" → "växjö" (diacritics kept)."""
-    return _MUNICIPALITY_AFFIXES.sub("", _plain(text)).strip()
-
-
-_PLACE_AFFIXES = re.compile(
-    r"^(?:(?:city|municipality|town) of )|"
-    r"(?: (?:kommun|kommune|municipality|local municipality|city council|stad))$"
-)
+# --- Names ------------------------------------------------------------------------------
 
 
 def place_key(text: str) -> str:
-    """How partner places are compared: "Hjørring Kommune", "hjorring" → "hjorring"."""
-    return _PLACE_AFFIXES.sub("", fold(text)).strip()
-
-
-def has_diacritics(text: str) -> bool:
-    return fold(text) != _plain(text)
+    """How partner places are compared (portal.names): "Hjørring Kommune", "hjorring" →
+    "hjorring"."""
+    return organisation_name_key(text)
 
 
 # --- The plan -----------------------------------------------------------------------------
@@ -257,12 +229,14 @@ def has_diacritics(text: str) -> bool:
 
 @dataclasses.dataclass(eq=False)
 class NewPlace:
-    """A partner place the import creates: once, however many rows name it."""
+    """A partner place the import creates: once, however many rows name it. For a Swedish
+    municipality with no organisation of its own yet, `municipality` is that one."""
 
     name: str
     country: Country
     first_row: int
     organisation: Organisation | None = None
+    municipality: Municipality | None = None
 
 
 @dataclasses.dataclass
@@ -276,6 +250,8 @@ class PlannedRow:
     new_place: NewPlace | None = None
     since: int | None = None
     until: int | None = None
+    #: For a pair of two Swedish municipalities: the other one.
+    partner_municipality: Municipality | None = None
 
     @property
     def number(self) -> int:
@@ -327,59 +303,6 @@ class Plan:
         return [(status, self.with_status(status)) for status in order]
 
 
-class _Municipalities:
-    """All municipalities in memory, found by SCB code or by any of their names."""
-
-    def __init__(self):
-        self.by_code = {}
-        self.exact = defaultdict(set)
-        self.folded = defaultdict(set)
-        self.objects = list(Municipality.objects.select_related("county").order_by("scb_code"))
-        for municipality in self.objects:
-            self.by_code[municipality.scb_code] = municipality
-            for name in (municipality.name, municipality.short_name, municipality.display_name):
-                if name:
-                    key = municipality_key(name)
-                    self.exact[key].add(municipality)
-                    self.folded[fold(key)].add(municipality)
-
-    def find(self, text) -> tuple[Municipality | None, str]:
-        """The municipality, or None and why (naming the candidates)."""
-        text = str(text).strip()
-        if not text:
-            return None, "Kommun saknas."
-        if text.isdigit():
-            municipality = self.by_code.get(text.zfill(4))
-            if municipality is None:
-                return None, f"Ingen kommun har SCB-koden {text}."
-            return municipality, ""
-        key = municipality_key(text)
-        if has_diacritics(key):
-            index, lookup = self.exact, key
-        else:
-            index, lookup = self.folded, key
-        candidates = index.get(lookup) or (
-            # Genitive: "Trollhättans Stad", "Borås'".
-            index.get(lookup[:-1]) if lookup.endswith(("s", "'")) else None
-        )
-        if candidates and len(candidates) == 1:
-            return next(iter(candidates)), ""
-        if candidates:
-            names = " eller ".join(
-                f"{m.name} (SCB-kod {m.scb_code}, {m.county.name})"
-                for m in sorted(candidates, key=lambda m: m.scb_code)
-            )
-            return None, (
-                f"”{text}” kan vara {names}. Skriv namnet med å, ä och ö eller ange SCB-koden."
-            )
-        suggestions = difflib.get_close_matches(fold(key), list(self.folded), n=3, cutoff=0.8)
-        names = sorted(
-            {m.short_name for suggestion in suggestions for m in self.folded[suggestion]}
-        )
-        hint = f" Menade du {' eller '.join(names)}?" if names else ""
-        return None, f"Ingen kommun heter ”{text}”.{hint}"
-
-
 class _Places:
     """The partner places already registered, in the countries the list names."""
 
@@ -401,15 +324,18 @@ class _Places:
         self.new = {}
 
     def _add(self, organisation, name) -> None:
-        self.by_key[(organisation.country_id, place_key(name))][organisation.pk] = organisation
+        for key in organisation_name_keys(name):
+            self.by_key[(organisation.country_id, key)][organisation.pk] = organisation
 
     def find(self, name: str, country: Country) -> tuple[list[Organisation], NewPlace | None]:
-        key = (country.pk, place_key(name))
-        found = list(self.by_key.get(key, {}).values())
+        found = {}
+        for key in organisation_name_keys(name):
+            found.update(self.by_key.get((country.pk, key), {}))
+        found = list(found.values())
         if len(found) > 1:
             # Prefer the places (a town, a province) over a namesake association or company.
             found = [org for org in found if org.kind in self.PLACE_KINDS] or found
-        return found, self.new.get(key)
+        return found, self.new.get((country.pk, place_key(name)))
 
     def add_new(self, name: str, country: Country, row: int) -> NewPlace:
         place = NewPlace(name=name, country=country, first_row=row)
@@ -433,6 +359,24 @@ def _year(value, column: str) -> tuple[int | None, str]:
     return None, f"{column} ska vara ett årtal, till exempel 1946 (inte ”{text}”)."
 
 
+@dataclasses.dataclass
+class _PlanContext:
+    """What the rows are planned against: read once for the whole list."""
+
+    municipalities: SwedishMunicipalities
+    allowed: frozenset | None
+    places: _Places
+    #: (municipality id, organisation id) of registered twin towns.
+    registered: set
+    #: Pairs of Swedish municipalities already twinned, either way round.
+    registered_swedish: set
+    own_organisations: dict
+    seen_pairs: dict = dataclasses.field(default_factory=dict)
+    #: (municipality id, place key) → the first row naming that place, whatever country.
+    seen_places: dict = dataclasses.field(default_factory=dict)
+    new_swedish: dict = dataclasses.field(default_factory=dict)
+
+
 def twin_towns_plan(
     *,
     rows: Iterable[SourceRow],
@@ -446,8 +390,7 @@ def twin_towns_plan(
     rows, for a progress bar.
     """
     rows = list(rows)
-    municipalities = _Municipalities()
-    allowed = None if user is None or is_national_editor(user) else municipality_ids(user)
+    municipalities = SwedishMunicipalities()
     countries = {country.code: country for country in Country.objects.all()}
     country_cache: dict[str, Country | None] = {}
 
@@ -460,49 +403,45 @@ def twin_towns_plan(
     # First pass, in memory: which municipality and country each row names.
     resolved = []
     for row in rows:
-        municipality, municipality_error = municipalities.find(row.municipality)
+        match = municipalities.find(row.municipality)
         country = find_country(row.country) if row.country else None
-        resolved.append((row, municipality, municipality_error, country))
+        resolved.append((row, match, country))
 
     country_ids = {country.pk for *_, country in resolved if country is not None}
-    places = _Places(country_ids)
-    municipality_pks = {m.pk for _, m, _, _ in resolved if m is not None}
-    registered = set(
-        PartnershipParty.objects.filter(
-            partnership__kind=CooperationKind.TWIN_TOWN,
-            partnership__municipality_id__in=municipality_pks,
-        ).values_list("partnership__municipality_id", "organisation_id")
-    )
-    seen_pairs: dict[tuple, int] = {}
-
-    planned = []
-    for row, municipality, municipality_error, country in (
-        progress(resolved) if progress else resolved
-    ):
-        planned.append(
-            _plan_row(
-                row,
-                municipality,
-                municipality_error,
-                country,
-                allowed=allowed,
-                places=places,
-                registered=registered,
-                seen_pairs=seen_pairs,
+    municipality_pks = {match.municipality.pk for _, match, _ in resolved if match}
+    twin_towns = PartnershipParty.objects.filter(partnership__kind=CooperationKind.TWIN_TOWN)
+    context = _PlanContext(
+        municipalities=municipalities,
+        allowed=None if user is None or is_national_editor(user) else municipality_ids(user),
+        places=_Places(country_ids),
+        registered=set(
+            twin_towns.filter(partnership__municipality_id__in=municipality_pks).values_list(
+                "partnership__municipality_id", "organisation_id"
             )
-        )
+        ),
+        registered_swedish={
+            frozenset(pair)
+            for pair in twin_towns.filter(swedish_party_q("organisation__")).values_list(
+                "partnership__municipality_id", "organisation__municipality_id"
+            )
+        },
+        own_organisations=own_organisations() if SWEDEN in country_ids else {},
+    )
+    planned = []
+    for row, match, country in progress(resolved) if progress else resolved:
+        planned.append(_plan_row(row, match, country, context))
     return Plan(rows=planned, user=user)
 
 
-def _plan_row(
-    row, municipality, municipality_error, country, *, allowed, places, registered, seen_pairs
-):
+def _plan_row(row, match, country, context: _PlanContext) -> PlannedRow:
+    municipality = match.municipality
+
     def unmatched(reason: str) -> PlannedRow:
         return PlannedRow(row, RowStatus.UNMATCHED, reason, municipality, country)
 
     if municipality is None:
-        return unmatched(municipality_error)
-    if allowed is not None and municipality.pk not in allowed:
+        return unmatched(match.error)
+    if context.allowed is not None and municipality.pk not in context.allowed:
         return unmatched(
             f"Du samordnar inte {municipality.short_name}; en kommunsamordnare importerar "
             "bara sina egna kommuners vänorter."
@@ -512,17 +451,25 @@ def _plan_row(
         return unmatched("Vänort saknas.")
     if len(place_name) > 200:
         return unmatched("Vänortens namn är längre än 200 tecken.")
+    # A row naming a place the file already paired with this municipality is that pair
+    # again, however its country is spelled ("USA", "Förenta staterna", "U.S.").
+    place_seen = (municipality.pk, place_key(place_name))
+    first = context.seen_places.get(place_seen)
     if not row.country:
         return unmatched("Land saknas.")
     if country is None:
+        if first is not None:
+            return PlannedRow(
+                row,
+                RowStatus.DUPLICATE,
+                f"Samma vänortspar som rad {first} (landet skrivet ”{row.country}”).",
+                municipality,
+            )
+        suggestions = country_suggestions(row.country)
+        hint = f" Menade du {' eller '.join(suggestions)}?" if suggestions else ""
         return unmatched(
-            f"Landet ”{row.country}” känns inte igen. Skriv det svenska eller engelska "
+            f"Landet ”{row.country}” känns inte igen.{hint} Skriv det svenska eller engelska "
             "namnet (Tyskland, Germany) eller ISO-koden (DE)."
-        )
-    if country.code == "SE":
-        return unmatched(
-            "Vänorten ligger i Sverige. Samarbeten mellan två svenska kommuner läggs in "
-            "för hand, så att de blir ett samarbete som syns på båda kommunernas sidor."
         )
     since, since_error = _year(row.since, SINCE)
     until, until_error = _year(row.until, UNTIL)
@@ -530,29 +477,45 @@ def _plan_row(
         return unmatched(" ".join(filter(None, (since_error, until_error))))
     if since and until and until < since:
         return unmatched(f"Till och med ({until}) ligger före Sedan ({since}).")
+    if country.code == SWEDEN:
+        planned = _plan_swedish_pair(row, municipality, country, place_name, context)
+    else:
+        planned = _plan_place_abroad(row, municipality, country, place_name, context)
+    planned.since, planned.until = since, until
+    if match.via:
+        planned.reason = f"{planned.reason} Kommunen ”{row.municipality}” {match.via}."
+    if planned.status is not RowStatus.UNMATCHED:
+        context.seen_places.setdefault(place_seen, row.number)
+    return planned
 
-    existing, new_place = places.find(place_name, country)
+
+def _plan_place_abroad(row, municipality, country, place_name, context) -> PlannedRow:
+    existing, new_place = context.places.find(place_name, country)
     if len(existing) > 1:
         names = " och ".join(f"{org.name} ({org.get_kind_display().lower()})" for org in existing)
-        return unmatched(
+        return PlannedRow(
+            row,
+            RowStatus.UNMATCHED,
             f"Flera organisationer i {country.name} heter så: {names}. Lägg in vänorten för "
-            "hand, eller ge den ena ett annat namn först."
+            "hand, eller ge den ena ett annat namn först.",
+            municipality,
+            country,
         )
     organisation = existing[0] if existing else None
     # The same place, in this row and in others: a registered one by id, a new one by name.
     place = ("org", organisation.pk) if organisation else ("new", place_key(place_name), country.pk)
     pair = (municipality.pk, place)
     planned = PlannedRow(
-        row, RowStatus.DUPLICATE, "", municipality, country, organisation, new_place, since, until
+        row, RowStatus.DUPLICATE, "", municipality, country, organisation, new_place
     )
-    if organisation is not None and (municipality.pk, organisation.pk) in registered:
+    if organisation is not None and (municipality.pk, organisation.pk) in context.registered:
         planned.reason = (
             f"{municipality.short_name} har redan {organisation.name} ({country.name}) som "
             "vänort i registret."
         )
         return planned
-    if pair in seen_pairs:
-        planned.reason = f"Samma vänortspar som rad {seen_pairs[pair]}."
+    if pair in context.seen_pairs:
+        planned.reason = f"Samma vänortspar som rad {context.seen_pairs[pair]}."
         return planned
 
     if organisation is not None:
@@ -565,11 +528,65 @@ def _plan_row(
             f"{new_place.first_row})."
         )
     else:
-        new_place = places.add_new(place_name, country, row.number)
+        new_place = context.places.add_new(place_name, country, row.number)
         planned.new_place = new_place
         planned.status = RowStatus.NEW
         planned.reason = f"Orten läggs till: {place_name}, {country.name}."
-    seen_pairs[pair] = row.number
+    context.seen_pairs[pair] = row.number
+    return planned
+
+
+def _plan_swedish_pair(row, municipality, country, place_name, context) -> PlannedRow:
+    """Two Swedish municipalities: one partnership, owned by the row's municipality, with
+    the other as its partner, so it shows on both their pages (portal.parties)."""
+    match = context.municipalities.find(place_name)
+    partner = match.municipality
+    if partner is None:
+        return PlannedRow(
+            row,
+            RowStatus.UNMATCHED,
+            f"Vänorten ligger i Sverige, men ingen svensk kommun hittades: {match.error}",
+            municipality,
+            country,
+        )
+    if partner.pk == municipality.pk:
+        return PlannedRow(
+            row,
+            RowStatus.UNMATCHED,
+            f"{municipality.short_name} kan inte vara sin egen vänort.",
+            municipality,
+            country,
+        )
+    organisation = context.own_organisations.get(partner.pk)
+    new_place = None
+    if organisation is None:
+        new_place = context.new_swedish.get(partner.pk)
+        if new_place is None:
+            own = new_own_organisation(partner)
+            new_place = context.new_swedish[partner.pk] = NewPlace(
+                own.name, country, row.number, municipality=partner
+            )
+    planned = PlannedRow(
+        row, RowStatus.DUPLICATE, "", municipality, country, organisation, new_place
+    )
+    planned.partner_municipality = partner
+    pair = frozenset((municipality.pk, partner.pk))
+    via = f" Vänorten ”{place_name}” {match.via}." if match.via else ""
+    if pair in context.registered_swedish:
+        planned.reason = (
+            f"{municipality.short_name} och {partner.short_name} är redan vänorter i "
+            f"registret.{via}"
+        )
+        return planned
+    if pair in context.seen_pairs:
+        planned.reason = f"Samma vänortspar som rad {context.seen_pairs[pair]}.{via}"
+        return planned
+    context.seen_pairs[pair] = row.number
+    planned.status = RowStatus.MATCHED if organisation is not None else RowStatus.NEW
+    planned.reason = (
+        f"Två svenska kommuner: ett samarbete som syns på både {municipality.short_name}s och "
+        f"{partner.short_name}s sida.{via}"
+    )
     return planned
 
 
@@ -644,10 +661,21 @@ def twin_towns_import(*, plan: Plan, user=None, publish: bool = False) -> Import
                 partnership__municipality_id__in=municipality_pks,
             ).values_list("partnership__municipality_id", "organisation_id")
         )
+        registered_swedish = {
+            frozenset(pair)
+            for pair in PartnershipParty.objects.filter(
+                swedish_party_q("organisation__"), partnership__kind=CooperationKind.TWIN_TOWN
+            ).values_list("partnership__municipality_id", "organisation__municipality_id")
+        }
         stale = [
             row.number
             for row in rows
-            if row.organisation and (row.municipality.pk, row.organisation.pk) in registered
+            if (row.organisation and (row.municipality.pk, row.organisation.pk) in registered)
+            or (
+                row.partner_municipality
+                and frozenset((row.municipality.pk, row.partner_municipality.pk))
+                in registered_swedish
+            )
         ]
         if stale:
             raise StalePlanError(
@@ -659,13 +687,14 @@ def twin_towns_import(*, plan: Plan, user=None, publish: bool = False) -> Import
 
         places = list(dict.fromkeys(row.new_place for row in rows if row.new_place))
         for place in places:
-            place.organisation = Organisation(
-                name=place.name,
-                slug=_unique_slug(
-                    place.name, organisation_slugs, suffix=place.country.code.lower()
-                ),
-                kind=OrganisationKind.MUNICIPALITY,
-                country=place.country,
+            if place.municipality is not None:
+                place.organisation = new_own_organisation(place.municipality)
+            else:
+                place.organisation = Organisation(
+                    name=place.name, kind=OrganisationKind.MUNICIPALITY, country=place.country
+                )
+            place.organisation.slug = _unique_slug(
+                place.name, organisation_slugs, suffix=place.country.code.lower()
             )
         _create_with_history(Organisation, [place.organisation for place in places], user)
 
@@ -696,6 +725,9 @@ def twin_towns_import(*, plan: Plan, user=None, publish: bool = False) -> Import
                     role=PartyRole.PARTNER,
                     since_year=row.since,
                     until_year=row.until,
+                    awaiting_confirmation=needs_confirmation(
+                        organisation, owner_id=row.municipality.pk, user=user
+                    ),
                 )
             )
         _create_with_history(Partnership, partnerships, user)

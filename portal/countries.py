@@ -288,7 +288,7 @@ def _suggestions(key: str, limit: int) -> tuple[str, ...]:
     index = _index()
     names = [name for name in index.folded if len(name) > 3]  # not the codes
     found: list[str] = []
-    for name in difflib.get_close_matches(key, names, n=len(names), cutoff=0.75):
+    for name in difflib.get_close_matches(key, names, n=len(names), cutoff=0.8):
         found += sorted(index.folded[name] - set(found))
     return tuple(index.swedish[code] for code in found[:limit])
 

