@@ -9,8 +9,6 @@ in Python, then narrow to the user's scope with one more query.
 """
 
 import datetime
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from contacts.models import Organisation, OrganisationName, Person
 from networks.models import Membership, Network
 from partnerships.models import Partnership, PartnershipKind, PartnershipParty, PartyRole
 from portal.models import Municipality, Survey
+from portal.names import organisation_name_keys
 from portal.review import ReviewedModel, needs_review_q
 from portal.roles import is_national_editor
 from portal.scoping import editable, is_scoped, municipality_ids, visible
@@ -138,79 +137,6 @@ def _partnership_label(municipality: str, name: str, kind: str) -> str:
 
 # ---------------------------------------------------------------------------
 # 1. Probable duplicate organisations
-
-# Words that say what kind of body a place is rather than which place: "JB Marks Local
-# Municipality" and "JB Marks" are one name. Longest first, so that "local municipality"
-# goes before "municipality".
-NAME_SUFFIXES = (
-    "metropolitan municipality",
-    "district municipality",
-    "local municipality",
-    "municipal council",
-    "city council",
-    "town council",
-    "municipality",
-    "kommuna",
-    "kommune",
-    "kommun",
-    "gemeente",
-    "stadt",
-    "city",
-    "stad",
-)
-NAME_PREFIXES = (
-    "municipality of",
-    "commune de",
-    "commune d",
-    "ville de",
-    "ville d",
-    "gemeente",
-    "city of",
-    "town of",
-    "stadt",
-)
-# Swedish suffixes take the genitive: "Trollhättans Stad" is Trollhättan's.
-GENITIVE_SUFFIXES = ("kommun", "stad")
-
-# Letters that Unicode does not decompose into a base letter and an accent.
-_UNDECOMPOSABLE = str.maketrans(
-    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-)
-
-
-def _plain(name: str) -> str:
-    """Lower case, no diacritics, punctuation as spaces, single spaces."""
-    text = unicodedata.normalize("NFKD", name.casefold().translate(_UNDECOMPOSABLE))
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return re.sub(r"[\W_]+", " ", text).strip()
-
-
-def organisation_name_keys(name: str) -> set[str]:
-    """The keys under which a name is compared: "Växjö kommun", "VAXJO" and
-    "Växjö Municipality" all give "vaxjo"; "Trollhättans Stad" gives "trollhattans" and
-    "trollhattan"; "J.B. Marks Local Municipality" gives "jbmarks"."""
-    text = _plain(name)
-    genitive = False
-    stripped = True
-    while stripped:
-        stripped = False
-        for suffix in NAME_SUFFIXES:
-            if text.endswith(f" {suffix}"):
-                text = text[: -len(suffix) - 1].rstrip()
-                genitive = genitive or suffix in GENITIVE_SUFFIXES
-                stripped = True
-                break
-        for prefix in NAME_PREFIXES:
-            if text.startswith(f"{prefix} "):
-                text = text[len(prefix) + 1 :].lstrip()
-                stripped = True
-                break
-    # Spaces go last, so that "J.B. Marks" and "JB Marks", "Stefan-Voda" and "Stefan Vodă" meet.
-    key = text.replace(" ", "")
-    keys = {key} if key else set()
-    if genitive and len(key) > 2 and key.endswith("s"):
-        keys.add(key[:-1])
-    return keys
 
 
 def duplicate_organisations(user) -> list[Finding]:
