@@ -11,6 +11,7 @@ from portal.admin_base import (
 from portal.admin_filters import PERIOD_FIELDSET, PeriodAdminMixin, PeriodStatusFilter
 from portal.spreadsheets.admin import SpreadsheetAdminMixin
 from projects.models import Initiative, Programme, Project, ProjectParticipant, Story
+from projects.partner_list_admin import PartnerListImportAdminMixin
 from projects.resources import ProjectResource
 
 
@@ -38,6 +39,7 @@ class ProjectParticipantInline(ScopedQuerysetMixin, admin.TabularInline):
 @admin.register(Project)
 class ProjectAdmin(
     SwedishPartiesAdminMixin,
+    PartnerListImportAdminMixin,
     SpreadsheetAdminMixin,
     ReviewAdminMixin,
     PublishAdminMixin,
@@ -45,6 +47,8 @@ class ProjectAdmin(
     PortalAdmin,
 ):
     resource_classes = [ProjectResource]
+    # The spreadsheet buttons and "Importera projektlista" (projects/partner_list_admin.py).
+    import_export_change_list_template = "admin/projects/project/change_list.html"
     actions = ["publish", "unpublish", "mark_reviewed"]
     list_display = [
         "title",
