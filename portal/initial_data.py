@@ -37,6 +37,10 @@ FIXTURE_FILES = [
 ]
 
 
+# Reference data that builds on the seeds (a seed programme gets its period), loaded after them.
+REFERENCE_FIXTURE_FILES = ["reference/programmes.yaml"]
+
+
 class FixtureError(Exception):
     pass
 
@@ -283,6 +287,9 @@ def load_initial_data(fixture_files: list[str] | None = None) -> LoadReport:
     sync_countries(report)
     for name in FIXTURE_FILES if fixture_files is None else fixture_files:
         load_fixture_file(FIXTURES_DIR / name, report)
+    if fixture_files is None:
+        for name in REFERENCE_FIXTURE_FILES:
+            load_fixture_file(FIXTURES_DIR / name, report)
     refresh_all_search_vectors()
     return report
 

@@ -131,7 +131,6 @@ _MUNICIPALITY_AFFIXES = re.compile(
     r"^(?:(?:municipality|city|town) of )|"
     r"(?: (?:kommun|kommune|kommuns|stad|stads|municipality|city|city council))$"
 )
-_REGION_FORMS = (re.compile(r"^region of (.+)$"), re.compile(r"^(.+) region$"))
 
 
 def municipality_key(text: str) -> str:
@@ -140,10 +139,12 @@ def municipality_key(text: str) -> str:
     key = plain(text)
     for _ in range(2):  # "City of Malmö stad"
         key = _MUNICIPALITY_AFFIXES.sub("", key).strip()
-    for form in _REGION_FORMS:
-        match = form.match(key)
-        if match and not key.startswith("region "):
-            key = f"region {match.group(1)}"
+    region_of = re.match(r"^region of (.+)$", key)
+    if region_of:
+        return f"region {region_of.group(1)}"
+    region_last = re.match(r"^(.+) region$", key)
+    if region_last and not key.startswith("region "):
+        return f"region {region_last.group(1)}"
     return key
 
 
