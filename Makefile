@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate load test lint check browser bench bench-twin-towns bench-load bench-downloads clean
+.PHONY: install run serve migrate load test lint check browser bench bench-twin-towns bench-project-list bench-load bench-downloads clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,11 @@ bench: install
 # The twin-town import of a 1 000-row list: dry run and import (target under 10 s together).
 bench-twin-towns: install
 	$(BIN)/python bench/twin_town_import.py
+
+# The import of a 1 000-project list with one row per partner: dry run and import (target
+# under 10 s together; bench/project_list_import.py).
+bench-project-list: install
+	$(BIN)/python bench/project_list_import.py
 
 # Load on `make serve` with the scale data on PostgreSQL (bench/load.py): requests/s,
 # p50/p95 and queries of four pages, cached and uncached. wrk comes from apt when missing.

@@ -529,6 +529,8 @@ class PlannedProject:
     reasons: list[str] = dataclasses.field(default_factory=list)
     owner: object | None = None
     existing: Project | None = None
+    #: The total budget is the partners' budgets added up (no project budget column).
+    total_derived: bool = False
 
     @property
     def name(self) -> str:
@@ -670,12 +672,18 @@ class _Programmes:
     def key(text: str) -> str:
         return re.sub(r"[\W_]+", " ", fold(str(text))).strip()
 
-    def find(self, text, period="") -> tuple[Programme | None, str]:
+    def find(self, text, period="", start: datetime.date | None = None):
+        """The programme and "", or None and why. Among namesakes of several periods, the
+        period column chooses, else the period the project's start falls in."""
         text = str(text).strip()
         found = list(dict.fromkeys(self.by_key.get(self.key(text), [])))
         years = [int(year) for year in re.findall(r"\d{4}", str(period))]
         if len(found) > 1 and years:
             found = [p for p in found if p.start_year in years or p.end_year in years] or found
+        if len(found) > 1 and not years and start is not None:
+            found = [
+                p for p in found if (p.start_year or 0) <= start.year <= (p.end_year or 9999)
+            ] or found
         if len(found) == 1:
             return found[0], ""
         if found:
@@ -779,6 +787,7 @@ def partner_list_plan(
             continue
         if project.status is ProjectStatus.DUPLICATE:
             continue
+        _derive_total(project)
         _choose_owner(project, context)
     return Plan(
         projects=planned,
@@ -810,13 +819,6 @@ def _plan_project_columns(project: PlannedProject, row: SourceRow, context, erro
     if website and not re.match(r"^https?://", website):
         website = f"https://{website}" if "." in website and " " not in website else ""
     project.website = website[:200]
-    if context.programme is not None:
-        project.programme = context.programme
-    elif row.get("programme"):
-        programme, error = context.programmes.find(row.get("programme"), row.get("period"))
-        if error:
-            errors.append((row.number, LABELS["programme"], error))
-        project.programme = programme
     currency = str(row.get("currency")).strip().upper()
     if currency:
         if currency not in Currency.values:
@@ -842,6 +844,15 @@ def _plan_project_columns(project: PlannedProject, row: SourceRow, context, erro
         elif date is not None:
             setattr(project, f"{field}_date", date)
             setattr(project, f"{field}_precision", precision)
+    if context.programme is not None:
+        project.programme = context.programme
+    elif row.get("programme"):
+        programme, error = context.programmes.find(
+            row.get("programme"), row.get("period"), project.start_date
+        )
+        if error:
+            errors.append((row.number, LABELS["programme"], error))
+        project.programme = programme
     if project.start_date and project.end_date and project.end_date < project.start_date:
         errors.append((row.number, LABELS["end"], "slutet ligger före starten."))
     if (
@@ -978,6 +989,20 @@ def _check_existing(projects: list[PlannedProject]) -> None:
             project.reasons = [f"Finns redan: {found[0]} (adressnamn {found[0].slug})."]
 
 
+def _derive_total(project: PlannedProject) -> None:
+    """Without a project budget column, the total is the partners' budgets added up, when
+    every partner has one (and it is not below the grant, which would mean it is not whole)."""
+    if project.total_budget is not None or not project.partners:
+        return
+    budgets = [partner.budget for partner in project.partners]
+    if any(budget is None for budget in budgets):
+        return
+    total = sum(budgets, Decimal(0))
+    if project.grant_amount is None or project.grant_amount <= total:
+        project.total_budget = total
+        project.total_derived = True
+
+
 def _choose_owner(project: PlannedProject, context: _Context) -> None:
     parties = project.swedish_parties
     if context.allowed is not None:
@@ -1085,11 +1110,9 @@ def partner_list_import(*, plan: Plan, user=None, publish: bool = False) -> Impo
                 end_precision=planned.end_precision,
                 is_published=publish,
             )
-            total = planned.total_budget
-            if total is None and any(p.budget is not None for p in planned.partners):
-                total = sum((p.budget or 0 for p in planned.partners), Decimal(0))
-            if total is not None:
-                record.total_budget, record.budget_currency = total, planned.currency
+            if planned.total_budget is not None:
+                record.total_budget = planned.total_budget
+                record.budget_currency = planned.currency
             if planned.grant_amount is not None:
                 record.grant_amount, record.grant_currency = planned.grant_amount, planned.currency
             record.normalise_period()  # what save() does; bulk_create does not call it

@@ -76,7 +76,7 @@ GREENPORT = [
     project("GREENPORT", "Region Skåne", "LP", "Sweden", "SE224", "450 000,00"),
     project("GREENPORT", "City of Malmö", "PP", "", "SE224", "120000"),
     project("GREENPORT", "Københavns Kommune", "Project partner", "Denmark", "DK011", "300000"),
-    project("GREENPORT", "Lunds universitet", "AP", "Sverige", "", ""),
+    project("GREENPORT", "Lunds universitet", "AP", "Sverige", "", "50000"),
     project("GREENPORT", "KØGE KOMMUNE", "PP", "DK", "", "80 000"),
 ]
 
@@ -121,12 +121,12 @@ def test_a_programmes_partner_list_imports_whole(client, editor):
         datetime.date(2016, 9, 1),
         datetime.date(2019, 8, 31),
     )
-    assert record.total_budget == Decimal("950000.00")  # the partners' budgets added up
+    assert record.total_budget == Decimal("1000000.00")  # the partners' budgets added up
     roles = {
         p.organisation.name: (p.role, p.budget_amount) for p in record.project_participants.all()
     }
     assert roles["Region Skåne"] == ("lead_partner", Decimal("450000.00"))
-    assert roles["Lunds universitet"] == ("associerad", None)
+    assert roles["Lunds universitet"] == ("associerad", Decimal("50000.00"))
     assert record.history.latest().history_user == editor
     # On each Swedish party's page, marked with who leads it.
     malmo = client.get("/kommuner/malmo/").content.decode()
@@ -137,6 +137,19 @@ def test_a_programmes_partner_list_imports_whole(client, editor):
     again = plan_of(GREENPORT, user=editor)
     assert again.projects[0].status is ProjectStatus.DUPLICATE
     assert not again.organisations_to_create
+
+
+def test_the_total_is_the_partners_budgets_only_when_every_partner_has_one():
+    rows = [project("SUM", "Region Skåne", "LP", budget="100"), project("SUM", "Lunds universitet")]
+    (planned,) = plan_of(rows).projects
+    assert planned.total_budget is None
+    rows = [
+        project("SUM", "Region Skåne", "LP", budget="100", erdf="500"),
+        project("SUM", "Lund", budget="1"),
+    ]
+    (planned,) = plan_of(rows).projects
+    assert planned.total_budget is None  # below the grant: not the whole budget
+    assert planned.status is ProjectStatus.NEW
 
 
 def test_a_new_organisation_is_shown_with_the_nearest_names_already_registered(editor):
