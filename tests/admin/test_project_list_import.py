@@ -371,3 +371,46 @@ def test_a_coordinator_without_a_municipality_in_the_list_imports_nothing(client
     assert response.status_code == 200
     assert "Inget projekt kan importeras" in response.content.decode()
     assert Municipality.objects.get(slug="kiruna")
+
+
+# --- A whole list as programmes write them (tests/data/project_lists.py) --------------------
+
+
+def test_the_120_project_list_is_what_its_generator_makes():
+    from tests.data.project_lists import LIST_120, csv_text, project_rows
+
+    assert LIST_120.read_bytes().decode("utf-8") == csv_text(project_rows(120))
+
+
+def test_the_120_project_list_imports_whole_onto_every_swedish_partys_page(client, editor):
+    from tests.data.project_lists import LIST_120
+
+    plan = partner_list_plan(rows=read_partner_list(LIST_120.read_bytes()), user=editor)
+    counts = plan.counts()
+    # Every project is imported but those with a planted error or no Swedish party, and
+    # each of those says why, naming its rows.
+    assert counts[ProjectStatus.NEW] >= 110
+    for skipped in plan.projects:
+        if skipped.status is not ProjectStatus.NEW:
+            assert skipped.reasons and (
+                skipped.reasons[0].startswith("Rad ")
+                or skipped.status is ProjectStatus.NO_SWEDISH_PARTY
+            )
+    result = partner_list_import(plan=plan, user=editor, publish=True)
+    assert result.projects == counts[ProjectStatus.NEW]
+    parties_checked = 0
+    for planned in plan.to_import:
+        record = Project.objects.get(acronym=planned.acronym)
+        assert record.programme is not None and record.programme.start_year
+        participants = list(record.project_participants.all())
+        assert len(participants) == len(planned.partners)
+        for party in planned.swedish_parties:
+            assert record in Project.objects.published().involving(party.municipality)
+            parties_checked += 1
+    assert parties_checked >= counts[ProjectStatus.NEW]
+    # On the pages themselves, for a few of them.
+    for planned in plan.to_import[:5]:
+        for party in planned.swedish_parties:
+            page = client.get(f"/kommuner/{party.municipality.slug}/")
+            assert page.status_code == 200
+            assert planned.acronym in page.content.decode()
