@@ -99,6 +99,14 @@ class Organisation(NaturalKeyModel):
     def __str__(self):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Whether it is a Swedish municipality or region, and which, may have changed.
+        from portal.parties import refresh_party_municipalities
+
+        refresh_party_municipalities(self.project_participations.all())
+        refresh_party_municipalities(self.partnershipparty_set.all())
+
     def clean(self):
         super().clean()
         if self.latitude is None and self.longitude is not None:

@@ -13,6 +13,9 @@ from portal.parties import (
     confirmed_municipality,
     involving_q,
     other_municipalities_among,
+    party_municipality_field,
+    party_municipality_id,
+    refresh_party_municipalities,
     swedish_parties_among,
 )
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
@@ -135,6 +138,8 @@ class Partnership(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel)
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         refresh_search_vector(self)
+        # Its owner may have changed: which parties share it with another municipality.
+        refresh_party_municipalities(self.parties.all())
 
     def __str__(self):
         return f"{self.municipality.short_name} – {self.name} ({self.get_kind_display().lower()})"
@@ -229,8 +234,9 @@ class PartnershipParty(NaturalKeyModel):
     until_year = models.PositiveSmallIntegerField("till och med år", null=True, blank=True)
     note = models.CharField("kommentar", max_length=300, blank=True)
     awaiting_confirmation = awaiting_confirmation_field()
+    party_municipality = party_municipality_field()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["party_municipality"])
 
     class Meta:
         verbose_name = "part"
@@ -253,6 +259,12 @@ class PartnershipParty(NaturalKeyModel):
 
     def __str__(self):
         return f"{self.organisation} i {self.partnership.name}"
+
+    def save(self, *args, **kwargs):
+        self.party_municipality_id = party_municipality_id(
+            self.organisation, self.partnership.municipality_id
+        )
+        super().save(*args, **kwargs)
 
     @property
     def swedish_municipality(self):

@@ -57,6 +57,7 @@ from portal.parties import (
     needs_confirmation,
     new_own_organisation,
     own_organisations,
+    party_municipality_id,
     swedish_party_q,
 )
 from portal.roles import is_national_editor
@@ -728,6 +729,7 @@ def twin_towns_import(*, plan: Plan, user=None, publish: bool = False) -> Import
                     awaiting_confirmation=needs_confirmation(
                         organisation, owner_id=row.municipality.pk, user=user
                     ),
+                    party_municipality_id=party_municipality_id(organisation, row.municipality.pk),
                 )
             )
         _create_with_history(Partnership, partnerships, user)

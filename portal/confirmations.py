@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from partnerships.models import PartnershipParty
-from portal.parties import swedish_party_q
 from portal.roles import is_national_editor
 from portal.scoping import municipality_ids
 from projects.models import ProjectParticipant
@@ -28,9 +27,9 @@ RECORD_FIELD = {ProjectParticipant: "project", PartnershipParty: "partnership"}
 def awaiting_confirmation(model, user):
     """Party rows of `model` waiting for one of the user's municipalities."""
     field = RECORD_FIELD[model]
-    rows = model.objects.filter(swedish_party_q("organisation__"), awaiting_confirmation=True)
+    rows = model.objects.filter(party_municipality__isnull=False, awaiting_confirmation=True)
     if not is_national_editor(user):
-        rows = rows.filter(organisation__municipality__in=municipality_ids(user))
+        rows = rows.filter(party_municipality__in=municipality_ids(user))
     return rows.select_related("organisation__municipality", f"{field}__municipality").order_by(
         f"{field}__municipality__short_name", "pk"
     )
@@ -62,9 +61,7 @@ def party_decline(*, row, user) -> None:
 def _check(row, user) -> None:
     if not row.awaiting_confirmation:
         raise PermissionDenied("Raden väntar inte på bekräftelse.")
-    if not is_national_editor(user) and row.organisation.municipality_id not in municipality_ids(
-        user
-    ):
+    if not is_national_editor(user) and row.party_municipality_id not in municipality_ids(user):
         raise PermissionDenied("Du samordnar inte den kommunen.")
 
 

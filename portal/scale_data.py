@@ -18,6 +18,7 @@ top-level domain and phone numbers come from the ranges PTS reserves for fiction
 from __future__ import annotations
 
 import datetime
+import functools
 import gc
 import random
 import time
@@ -38,6 +39,7 @@ from portal.choices import ActivityLevel, Currency
 from portal.formatting import DatePrecision
 from portal.maps import country_centre
 from portal.models import Country, FundingSource, Municipality, Theme
+from portal.parties import new_own_organisation, own_organisations
 from projects.models import ParticipantRole, Programme, Project, ProjectKind, ProjectParticipant
 
 PREFIX = "skala-"
@@ -489,6 +491,10 @@ class Context:
     people_by_municipality: dict
     partnerships_by_municipality: dict
 
+    @functools.cached_property
+    def municipality_by_id(self) -> dict:
+        return {municipality.pk: municipality for municipality in self.municipalities}
+
 
 # --- Entities ----------------------------------------------------------------------------
 
@@ -521,24 +527,13 @@ def publish_municipalities(ctx: Context) -> int:
 
 def create_organisations(ctx: Context, sizes: Sizes) -> int:
     rng = ctx.rng
-    existing = {
-        org.municipality_id: org
-        for org in Organisation.objects.filter(
-            kind=OrganisationKind.MUNICIPALITY, municipality__isnull=False
-        ).order_by("pk")
-    }
+    existing = own_organisations()
     new: list[Organisation] = []
-    sweden = ctx.countries["SE"]
     for municipality in ctx.municipalities:
         org = existing.get(municipality.pk)
         if org is None:
-            org = Organisation(
-                name=municipality.name,
-                slug=_slug(municipality.slug, len(new), "org"),
-                kind=OrganisationKind.MUNICIPALITY,
-                country=sweden,
-                municipality=municipality,
-            )
+            org = new_own_organisation(municipality)
+            org.slug = _slug(municipality.slug, len(new), "org")
             new.append(org)
         ctx.swedish_orgs[municipality.pk] = org
 
@@ -844,17 +839,36 @@ def create_projects(ctx: Context, sizes: Sizes) -> int:
     contacts_through = _maker(Project.contacts.through)
     theme_links, funding_links, contact_links = [], [], []
     abroad = ctx.foreign_orgs + ctx.other_orgs
+    by_county: dict[str, list] = {}
+    for municipality in ctx.municipalities:
+        by_county.setdefault(municipality.county_id, []).append(municipality)
     for project in projects:
         home = ctx.swedish_orgs[project.municipality_id]
         others = rng.sample(abroad, min(len(abroad), rng.randint(1, 3)))
         if project.partner is not None:
             others = [project.partner, *others]
-        chosen = list(dict.fromkeys(org.pk for org in [home, *others]))  # unique, in order
+        # About one project in six is shared with other Swedish municipalities or regions
+        # of the same county (portal.parties); one such party in ten awaits confirmation.
+        swedish = []
+        if rng.random() < 0.16:
+            neighbours = by_county[ctx.municipality_by_id[project.municipality_id].county_id]
+            swedish = [
+                ctx.swedish_orgs[m.pk] for m in rng.sample(neighbours, min(2, len(neighbours)))
+            ]
+        chosen = list(dict.fromkeys(org.pk for org in [home, *swedish, *others]))  # in order
         lead = chosen[0] if rng.random() < 0.6 else rng.choice(chosen)
+        swedish_pks = {org.pk for org in swedish} - {home.pk}
+        party_of = {org.pk: org.municipality_id for org in swedish if org.pk in swedish_pks}
         for org_pk in chosen:
             role = LEAD if org_pk == lead else PARTNER
             participants.append(
-                new_participant(project_id=project.pk, organisation_id=org_pk, role=role)
+                new_participant(
+                    project_id=project.pk,
+                    organisation_id=org_pk,
+                    role=role,
+                    awaiting_confirmation=org_pk in swedish_pks and rng.random() < 0.1,
+                    party_municipality_id=party_of.get(org_pk),
+                )
             )
         for theme in rng.sample(ctx.themes, rng.randint(1, 3)):
             theme_links.append(themes_through(project_id=project.pk, theme_id=theme.pk))

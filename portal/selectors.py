@@ -22,7 +22,6 @@ from portal.formatting import (
     format_money_rounded,
 )
 from portal.models import FundingSource, Municipality
-from portal.parties import swedish_party_q
 from projects.models import ParticipantRole, Project, ProjectParticipant, Story
 from seeking.selectors import municipality_partner_requests
 
@@ -101,14 +100,12 @@ def _shared_count(through_model, record_field: str) -> Subquery:
     return Coalesce(
         Subquery(
             through_model.objects.filter(
-                swedish_party_q("organisation__"),
+                party_municipality=OuterRef("pk"),
                 awaiting_confirmation=False,
-                organisation__municipality=OuterRef("pk"),
                 **{f"{record_field}__is_published": True},
             )
-            .exclude(**{f"{record_field}__municipality": OuterRef("pk")})
             .order_by()
-            .values("organisation__municipality")
+            .values("party_municipality")
             .annotate(count=Count(record_field, distinct=True))
             .values("count")[:1]
         ),

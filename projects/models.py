@@ -16,6 +16,9 @@ from portal.parties import (
     confirmed_municipality,
     involving_q,
     other_municipalities_among,
+    party_municipality_field,
+    party_municipality_id,
+    refresh_party_municipalities,
     swedish_parties_among,
 )
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
@@ -314,6 +317,8 @@ class Project(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         refresh_search_vector(self)
+        # Its owner may have changed: which participants share it with another municipality.
+        refresh_party_municipalities(self.project_participants.all())
 
     def __str__(self):
         return f"{self.title} ({self.acronym})" if self.acronym else self.title
@@ -423,8 +428,9 @@ class ProjectParticipant(NaturalKeyModel):
     )
     note = models.CharField("kommentar", max_length=300, blank=True)
     awaiting_confirmation = awaiting_confirmation_field()
+    party_municipality = party_municipality_field()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["party_municipality"])
 
     class Meta:
         verbose_name = "deltagare"
@@ -456,6 +462,12 @@ class ProjectParticipant(NaturalKeyModel):
 
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display().lower()})"
+
+    def save(self, *args, **kwargs):
+        self.party_municipality_id = party_municipality_id(
+            self.organisation, self.project.municipality_id
+        )
+        super().save(*args, **kwargs)
 
     @property
     def budget_display(self) -> str:

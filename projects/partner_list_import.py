@@ -60,6 +60,7 @@ from portal.parties import (
     needs_confirmation,
     new_own_organisation,
     own_organisations,
+    party_municipality_id,
 )
 from portal.roles import is_national_editor
 from portal.scoping import municipality_ids
@@ -1129,6 +1130,7 @@ def partner_list_import(*, plan: Plan, user=None, publish: bool = False) -> Impo
                         awaiting_confirmation=needs_confirmation(
                             organisation, owner_id=planned.owner.pk, user=user
                         ),
+                        party_municipality_id=party_municipality_id(organisation, planned.owner.pk),
                     )
                 )
         _create_with_history(Project, records, user)

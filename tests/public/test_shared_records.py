@@ -277,3 +277,31 @@ def test_a_twin_town_pair_of_two_swedish_municipalities_is_one_record_on_both_pa
     assert Partnership.objects.filter(pk=pair.pk).count() == 1
     found = client.get("/samarbeten/", {"municipality": "vaxjo"}).context["page_obj"].object_list
     assert pair in found
+
+
+def test_the_shared_municipality_follows_the_organisation_and_the_owner(client, shared_project):
+    """`party_municipality` is derived: it follows a changed organisation or owner."""
+    ljungby_row = ProjectParticipant.objects.get(
+        project=shared_project, organisation__municipality__slug="ljungby"
+    )
+    assert ljungby_row.party_municipality.slug == "ljungby"
+    # The organisation turns out to be Alvesta's: the project moves from Ljungby's page.
+    organisation = ljungby_row.organisation
+    organisation.municipality = Municipality.objects.get(slug="alvesta")
+    organisation.save()
+    ljungby_row.refresh_from_db()
+    assert ljungby_row.party_municipality.slug == "alvesta"
+    assert shared_project in Project.objects.involving(Municipality.objects.get(slug="alvesta"))
+    # Ljungby has nothing left published: no page.
+    assert client.get("/kommuner/ljungby/").status_code == 404
+    # The project changes owner to Region Skåne: Region Skåne's row no longer shares it,
+    # Växjö's now does.
+    shared_project.municipality = Municipality.objects.get(slug="region-skane")
+    shared_project.save()
+    rows = {
+        row.organisation.municipality.slug: row.party_municipality_id
+        for row in shared_project.project_participants.select_related("organisation__municipality")
+    }
+    assert rows["region-skane"] is None
+    assert rows["vaxjo"] == Municipality.objects.get(slug="vaxjo").pk
+    assert TITLE in client.get("/kommuner/vaxjo/").content.decode()
