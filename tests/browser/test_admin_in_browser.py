@@ -18,6 +18,8 @@ ADMIN_PAGES = [
     "/admin/partnerships/partnership/?granskning=behovs",
     "/admin/projects/project/import/",
     "/admin/projects/project/export/",
+    "/admin/projects/project/importera-projektlista/",
+    "/admin/bekrafta/",
 ]
 
 
@@ -81,5 +83,28 @@ def test_import_errors_are_visible_without_hovering_and_pass_axe(coordinator_pag
     page.get_by_role("button", name="Skicka").click()
     page.wait_for_load_state()
     assert page.get_by_text("Slutet kan inte ligga före starten.").is_visible()
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, results.generate_snapshot()
+
+
+def test_the_project_list_report_passes_axe(coordinator_page, tmp_path):
+    page = coordinator_page
+    partner_list = tmp_path / "lista.csv"
+    partner_list.write_text(
+        "Project acronym;Project name;Programme;Start date;End date;Partner name;Partner role;"
+        "Partner country;Partner budget\n"
+        "TROLL;Trollhättan och Tempe;Interreg Europe;2025-01-01;2027-12-31;Trollhättans Stad;"
+        "LP;Sweden;100000\n"
+        "TROLL;Trollhättan och Tempe;Interreg Europe;2025-01-01;2027-12-31;City of Tempe;PP;"
+        "USA;50000\n"
+        "TROLL;Trollhättan och Tempe;Interreg Europe;2025-01-01;2027-12-31;Nowhere Inc;PP;"
+        "Narnia;\n",
+        encoding="utf-8",
+    )
+    page.goto("/admin/projects/project/importera-projektlista/")
+    page.set_input_files("input[type=file]", str(partner_list))
+    page.get_by_role("button", name="Förhandsgranska").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("kolumnen Land: landet ”Narnia” känns inte igen").is_visible()
     results = Axe().run(page, options=AXE_OPTIONS)
     assert results.violations_count == 0, results.generate_snapshot()
