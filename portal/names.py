@@ -125,6 +125,20 @@ def organisation_name_key(name: str) -> str:
     return max(keys, key=len) if keys else ""
 
 
+def nearest_keys(key: str, keys, n: int = 3) -> list[str]:
+    """Keys that look like `key`: close by difflib, or one holding the other
+    ("kogekommunas" and "koge"), for "Närmast: …" beside an unknown name."""
+    keys = list(keys)
+    found = difflib.get_close_matches(key, keys, n=n, cutoff=0.75)
+    if len(found) < n and len(key) >= 4:
+        found += [
+            other
+            for other in keys
+            if len(other) >= 4 and (other in key or key in other) and other not in found
+        ][: n - len(found)]
+    return found
+
+
 # --- Swedish municipalities and regions --------------------------------------------------
 
 _MUNICIPALITY_AFFIXES = re.compile(

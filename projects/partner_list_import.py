@@ -51,6 +51,7 @@ from portal.models import Country, County
 from portal.names import (
     SwedishMunicipalities,
     fold,
+    nearest_keys,
     organisation_name_key,
     organisation_name_keys,
 )
@@ -633,14 +634,7 @@ class _Organisations:
         """Registered names in the country that look alike: close by difflib, or one
         name's key holding the other's ("Koge Kommun A/S" and "Køge Kommune")."""
         names = self.names_by_country.get(country.pk, {})
-        key = organisation_name_key(name)
-        keys = difflib.get_close_matches(key, list(names), n=n, cutoff=0.75)
-        if len(keys) < n and len(key) >= 4:
-            keys += [
-                other
-                for other in names
-                if len(other) >= 4 and (other in key or key in other) and other not in keys
-            ][: n - len(keys)]
+        keys = nearest_keys(organisation_name_key(name), names, n)
         return list(dict.fromkeys(names[found] for found in keys))
 
     def new_organisation(self, name: str, country: Country, row: int) -> NewOrganisation:

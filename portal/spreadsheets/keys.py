@@ -6,7 +6,7 @@ Each function gives a fresh `NaturalKey` (it caches what it finds, for one impor
 from contacts.models import Organisation
 from networks.models import Network
 from portal.models import Country, FundingSource, Municipality, Theme
-from portal.spreadsheets.widgets import MunicipalityKey, NaturalKey
+from portal.spreadsheets.widgets import MunicipalityKey, NaturalKey, OrganisationKey
 from projects.models import Programme
 
 
@@ -15,12 +15,13 @@ def municipality_key() -> MunicipalityKey:
     return MunicipalityKey(Municipality)
 
 
-def organisation_key() -> NaturalKey:
+def organisation_key() -> OrganisationKey:
 
-    return NaturalKey(
+    return OrganisationKey(
         Organisation,
         unknown="Hittar ingen organisation {value}. Skriv organisationens namn eller "
-        "adressnamn; en ny organisation läggs först till under Organisationer.",
+        "adressnamn; en ny organisation läggs först till under Organisationer (en lista med "
+        "en rad per partner, under Importera projektlista, lägger till dem som saknas).",
     )
 
 

@@ -247,6 +247,27 @@ def test_unknown_participant(national_editor_client):
     assert "Hittar ingen organisation ”Ingen Sådan Organisation”" in errors[1]["Deltagare"][0]
 
 
+def test_an_unknown_participant_is_answered_with_the_nearest_names(national_editor_client):
+    headers = [*HEADERS, "Deltagare"]
+    row = [*project_row(), "Koge Kommun A/S (Partner)"]
+
+    errors = refused_rows(preview_of(national_editor_client, row, headers=headers))
+
+    assert "Närmast: Køge Kommune." in errors[1]["Deltagare"][0]
+    assert "Importera projektlista" in errors[1]["Deltagare"][0]
+
+
+def test_a_participant_is_found_by_its_normalised_or_other_name(national_editor_client):
+    headers = [*HEADERS, "Deltagare"]
+    # Køge Kommune as lists write it, and Kristianstad by the name the seed keeps as another.
+    row = [*project_row(), "KØGE KOMMUNE (Huvudpartner); Kristianstad kommun (Partner)"]
+
+    response = preview_of(national_editor_client, row, headers=headers)
+
+    assert row_errors(response) == {}
+    assert "confirm_form" in response.context
+
+
 def test_two_lead_partners(national_editor_client):
     names = [organisation.name for organisation in Organisation.objects.order_by("slug")[:2]]
     headers = [*HEADERS, "Deltagare"]
