@@ -10,13 +10,10 @@ from portal.choices import ActivityLevel, CooperationKind
 from portal.formatting import PeriodStatus
 from portal.naturalkeys import NaturalKeyModel, TimestampedModel
 from portal.parties import (
-    confirmed_municipality,
-    involving_q,
-    other_municipalities_among,
+    PartyRowMixin,
+    SharedRecordMixin,
+    SharedRecordQuerySetMixin,
     party_municipality_field,
-    party_municipality_id,
-    refresh_party_municipalities,
-    swedish_parties_among,
 )
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
 from portal.review import ReviewedModel, awaiting_confirmation_field, publication_field
@@ -25,25 +22,16 @@ from portal.search import refresh_search_vector
 PartnershipKind = CooperationKind
 
 
-class PartnershipQuerySet(PeriodQuerySet):
-    def published(self):
-        """Public: published, whether or not its municipality has written a page."""
-        return self.filter(is_published=True)
-
-    def involving(self, municipalities, *, include_awaiting: bool = False):
-        """Owned by the municipalities or with them as confirmed Swedish parties."""
-        return self.filter(
-            involving_q(
-                PartnershipParty, "partnership", municipalities, include_awaiting=include_awaiting
-            )
-        )
+class PartnershipQuerySet(SharedRecordQuerySetMixin, PeriodQuerySet):
+    party_rows = "parties"
 
 
-class Partnership(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
+class Partnership(SharedRecordMixin, TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
     """A Swedish municipality's twin town, municipal partnership or other agreement with
     one or more partner organisations. Ended ones are kept and shown as former."""
 
     OPEN_PREFIX = "sedan"
+    party_rows = "parties"
 
     name = models.CharField(
         "namn", max_length=200, help_text="Kort, till exempel Tempe eller Nordiskt samarbetsavtal."
@@ -138,8 +126,7 @@ class Partnership(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel)
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         refresh_search_vector(self)
-        # Its owner may have changed: which parties share it with another municipality.
-        refresh_party_municipalities(self.parties.all())
+        self.refresh_parties()
 
     def __str__(self):
         return f"{self.municipality.short_name} – {self.name} ({self.get_kind_display().lower()})"
@@ -190,16 +177,6 @@ class Partnership(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel)
         return self.is_published
 
     @property
-    def swedish_parties(self) -> list:
-        """The Swedish municipalities' and regions' parties, from prefetched parties."""
-        return swedish_parties_among(self.parties.all())
-
-    @property
-    def other_municipalities(self) -> list:
-        """The other Swedish municipalities and regions taking part, confirmed, by name."""
-        return other_municipalities_among(self.parties.all(), self.municipality_id)
-
-    @property
     def public_replaced_by(self):
         """What replaced it, where residents may see that; None otherwise."""
         replaced_by = self.replaced_by
@@ -216,10 +193,11 @@ class PartyRole(models.TextChoices):
     SWEDISH_PARTY = "svensk_part", "Svensk part"
 
 
-class PartnershipParty(NaturalKeyModel):
+class PartnershipParty(PartyRowMixin, NaturalKeyModel):
     """An organisation taking part in a partnership, and when."""
 
     natural_key_fields = ("partnership__slug", "organisation__slug")
+    record_field = "partnership"
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="parties", verbose_name="samarbete"
@@ -259,17 +237,6 @@ class PartnershipParty(NaturalKeyModel):
 
     def __str__(self):
         return f"{self.organisation} i {self.partnership.name}"
-
-    def save(self, *args, **kwargs):
-        self.party_municipality_id = party_municipality_id(
-            self.organisation, self.partnership.municipality_id
-        )
-        super().save(*args, **kwargs)
-
-    @property
-    def swedish_municipality(self):
-        """The Swedish municipality or region this party is, once confirmed; else None."""
-        return confirmed_municipality(self)
 
 
 class ExchangeProgramme(NaturalKeyModel):

@@ -37,11 +37,10 @@ from collections.abc import Callable, Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history
 
 from contacts.models import Organisation, OrganisationKind, OrganisationName
 from partnerships.models import Partnership, PartnershipParty, PartyRole
+from portal.bulk_import import create_with_history, unique_slug
 from portal.choices import CooperationKind
 from portal.countries import SWEDEN, country_code_for, country_suggestions
 from portal.formatting import DatePrecision, format_megabytes, join_swedish
@@ -632,18 +631,6 @@ def _check_allowed(plan: Plan, user) -> None:
             )
 
 
-def _unique_slug(base: str, taken: set[str], *, suffix: str = "") -> str:
-    """ "Køge" → koge, or koge-dk when koge is taken, then koge-dk-2 …"""
-    base = (slugify(fold(base)) or "ort")[:80].strip("-")
-    if suffix and base in taken:
-        base = f"{base}-{suffix}"
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    taken.add(slug)
-    return slug
-
-
 def twin_towns_import(*, plan: Plan, user=None, publish: bool = False) -> ImportResult:
     """Write the plan's matched and new rows, all or nothing: the new partner places (once
     each), a twin-town partnership per row and its party. Partnerships are drafts unless
@@ -694,17 +681,19 @@ def twin_towns_import(*, plan: Plan, user=None, publish: bool = False) -> Import
                 place.organisation = Organisation(
                     name=place.name, kind=OrganisationKind.MUNICIPALITY, country=place.country
                 )
-            place.organisation.slug = _unique_slug(
-                place.name, organisation_slugs, suffix=place.country.code.lower()
+            place.organisation.slug = unique_slug(
+                place.name, organisation_slugs, suffix=place.country.code.lower(), fallback="ort"
             )
-        _create_with_history(Organisation, [place.organisation for place in places], user)
+        create_with_history(
+            Organisation, [place.organisation for place in places], user, CHANGE_REASON
+        )
 
         partnerships, parties = [], []
         for row in rows:
             organisation = row.organisation or row.new_place.organisation
             partnership = Partnership(
                 name=organisation.name,
-                slug=_unique_slug(
+                slug=unique_slug(
                     f"{row.municipality.slug} {organisation.slug}"[:90], partnership_slugs
                 ),
                 kind=CooperationKind.TWIN_TOWN,
@@ -732,8 +721,8 @@ def twin_towns_import(*, plan: Plan, user=None, publish: bool = False) -> Import
                     party_municipality_id=party_municipality_id(organisation, row.municipality.pk),
                 )
             )
-        _create_with_history(Partnership, partnerships, user)
-        _create_with_history(PartnershipParty, parties, user)
+        create_with_history(Partnership, partnerships, user, CHANGE_REASON)
+        create_with_history(PartnershipParty, parties, user, CHANGE_REASON)
         # Written without save(): the search vectors (PostgreSQL) and the public pages'
         # cache are brought up to date here, once for the whole import.
         refresh_search_vectors(Partnership.objects.filter(pk__in=[p.pk for p in partnerships]))
@@ -743,15 +732,4 @@ def twin_towns_import(*, plan: Plan, user=None, publish: bool = False) -> Import
         organisations=len(places),
         duplicates=len(plan.with_status(RowStatus.DUPLICATE)),
         unmatched=len(plan.with_status(RowStatus.UNMATCHED)),
-    )
-
-
-def _create_with_history(model, objects: list, user) -> None:
-    """INSERT in batches, with a history entry ("+", by user) for each row."""
-    bulk_create_with_history(
-        objects,
-        model,
-        batch_size=500,
-        default_user=user,
-        default_change_reason=CHANGE_REASON,
     )

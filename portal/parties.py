@@ -217,3 +217,70 @@ def new_own_organisation(municipality):
         country_id=SWEDEN,
         municipality=municipality,
     )
+
+
+# --- What partnerships and projects, and their participant rows, share -------------------
+
+
+class SharedRecordQuerySetMixin:
+    """`published()` and `involving()` for a record with participant rows (`party_rows`,
+    their related name: "parties", "project_participants")."""
+
+    party_rows = ""
+
+    def published(self):
+        """Public: published, whether or not its municipality has written a page."""
+        return self.filter(is_published=True)
+
+    def involving(self, municipalities, *, include_awaiting: bool = False):
+        """Owned by the municipalities or with them as confirmed Swedish parties."""
+        relation = self.model._meta.get_field(self.party_rows)
+        return self.filter(
+            involving_q(
+                relation.related_model,
+                relation.field.name,
+                municipalities,
+                include_awaiting=include_awaiting,
+            )
+        )
+
+
+class SharedRecordMixin:
+    """For Partnership and Project: their Swedish parties, from prefetched rows, and the
+    rows' shared municipality kept when the owner changes."""
+
+    party_rows = ""
+
+    def _party_rows(self):
+        return getattr(self, self.party_rows).all()
+
+    @property
+    def swedish_parties(self) -> list:
+        """The rows that are Swedish municipalities or regions."""
+        return swedish_parties_among(self._party_rows())
+
+    @property
+    def other_municipalities(self) -> list:
+        """The other Swedish municipalities and regions taking part, confirmed, by name."""
+        return other_municipalities_among(self._party_rows(), self.municipality_id)
+
+    def refresh_parties(self) -> None:
+        """Its owner may have changed: which rows share it with another municipality."""
+        refresh_party_municipalities(self._party_rows())
+
+
+class PartyRowMixin:
+    """For ProjectParticipant and PartnershipParty (`record_field`: "project",
+    "partnership"): the shared municipality derived on every save."""
+
+    record_field = ""
+
+    def save(self, *args, **kwargs):
+        owner_id = getattr(self, self.record_field).municipality_id
+        self.party_municipality_id = party_municipality_id(self.organisation, owner_id)
+        super().save(*args, **kwargs)
+
+    @property
+    def swedish_municipality(self):
+        """The Swedish municipality or region this row is, once confirmed; else None."""
+        return confirmed_municipality(self)

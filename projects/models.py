@@ -13,13 +13,10 @@ from portal.countries import SWEDEN
 from portal.formatting import format_money
 from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
 from portal.parties import (
-    confirmed_municipality,
-    involving_q,
-    other_municipalities_among,
+    PartyRowMixin,
+    SharedRecordMixin,
+    SharedRecordQuerySetMixin,
     party_municipality_field,
-    party_municipality_id,
-    refresh_party_municipalities,
-    swedish_parties_among,
 )
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
 from portal.review import ReviewedModel, awaiting_confirmation_field, publication_field
@@ -121,18 +118,8 @@ class ProjectKind(models.TextChoices):
     PROJECT = "projekt", "Projekt"
 
 
-class ProjectQuerySet(PeriodQuerySet):
-    def published(self):
-        """Public: published, whether or not its municipality has written a page."""
-        return self.filter(is_published=True)
-
-    def involving(self, municipalities, *, include_awaiting: bool = False):
-        """Owned by the municipalities or with them as confirmed Swedish parties."""
-        return self.filter(
-            involving_q(
-                ProjectParticipant, "project", municipalities, include_awaiting=include_awaiting
-            )
-        )
+class ProjectQuerySet(SharedRecordQuerySetMixin, PeriodQuerySet):
+    party_rows = "project_participants"
 
     def with_grant_source(self):
         """Annotates `grant_source_id`: the funding source a project's grant comes from. That
@@ -195,8 +182,10 @@ def money_constraints() -> list[models.BaseConstraint]:
     ]
 
 
-class Project(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
+class Project(SharedRecordMixin, TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
     """A project or pre-study. Its status is derived from the period and today."""
+
+    party_rows = "project_participants"
 
     title = models.CharField("titel", max_length=300)
     acronym = models.CharField("förkortning", max_length=50, blank=True)
@@ -317,8 +306,7 @@ class Project(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         refresh_search_vector(self)
-        # Its owner may have changed: which participants share it with another municipality.
-        refresh_party_municipalities(self.project_participants.all())
+        self.refresh_parties()
 
     def __str__(self):
         return f"{self.title} ({self.acronym})" if self.acronym else self.title
@@ -340,16 +328,6 @@ class Project(TimestampedModel, ReviewedModel, NaturalKeyModel, PeriodModel):
     @property
     def lead_partner(self):
         return lead_partner_among(self.project_participants.all())
-
-    @property
-    def swedish_parties(self) -> list:
-        """Participants that are Swedish municipalities or regions, from prefetched rows."""
-        return swedish_parties_among(self.project_participants.all())
-
-    @property
-    def other_municipalities(self) -> list:
-        """The other Swedish municipalities and regions taking part, confirmed, by name."""
-        return other_municipalities_among(self.project_participants.all(), self.municipality_id)
 
     @property
     def countries(self) -> list:
@@ -396,8 +374,9 @@ class ParticipantRole(models.TextChoices):
     OTHER = "deltagare", "Deltagare"
 
 
-class ProjectParticipant(NaturalKeyModel):
+class ProjectParticipant(PartyRowMixin, NaturalKeyModel):
     natural_key_fields = ("project__slug", "organisation__slug")
+    record_field = "project"
 
     project = models.ForeignKey(
         Project,
@@ -463,20 +442,9 @@ class ProjectParticipant(NaturalKeyModel):
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display().lower()})"
 
-    def save(self, *args, **kwargs):
-        self.party_municipality_id = party_municipality_id(
-            self.organisation, self.project.municipality_id
-        )
-        super().save(*args, **kwargs)
-
     @property
     def budget_display(self) -> str:
         return format_money(self.budget_amount, self.budget_currency)
-
-    @property
-    def swedish_municipality(self):
-        """The Swedish municipality or region this participant is, once confirmed; else None."""
-        return confirmed_municipality(self)
 
 
 class Initiative(NaturalKeyModel):

@@ -40,10 +40,9 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history
 
 from contacts.models import Organisation, OrganisationKind, OrganisationName
+from portal.bulk_import import create_with_history, unique_slug
 from portal.choices import Currency
 from portal.countries import SWEDEN, country_code_for, country_suggestions
 from portal.formatting import DatePrecision, format_megabytes, format_money, join_swedish
@@ -1055,17 +1054,6 @@ class StalePlanError(Exception):
     """The register changed between the dry run and the import; nothing was written."""
 
 
-def _unique_slug(base: str, taken: set[str], *, suffix: str = "") -> str:
-    base = (slugify(fold(base)) or "post")[:80].strip("-")
-    if suffix and base in taken:
-        base = f"{base}-{suffix}"
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    taken.add(slug)
-    return slug
-
-
 def partner_list_import(*, plan: Plan, user=None, publish: bool = False) -> ImportResult:
     """Write the plan's new projects with their participants and the organisations they
     need, all or nothing, with history by `user`. Projects are drafts unless `publish`."""
@@ -1084,17 +1072,19 @@ def partner_list_import(*, plan: Plan, user=None, publish: bool = False) -> Impo
                 new.organisation = new_own_organisation(new.municipality)
             else:
                 new.organisation = Organisation(name=new.name, kind=new.kind, country=new.country)
-            new.organisation.slug = _unique_slug(
+            new.organisation.slug = unique_slug(
                 new.name, organisation_slugs, suffix=new.country.code.lower()
             )
-        _create_with_history(Organisation, [new.organisation for new in new_organisations], user)
+        create_with_history(
+            Organisation, [new.organisation for new in new_organisations], user, CHANGE_REASON
+        )
 
         records, participants = [], []
         for planned in projects:
             record = Project(
                 title=planned.title,
                 acronym=planned.acronym,
-                slug=_unique_slug(planned.acronym or planned.title, project_slugs),
+                slug=unique_slug(planned.acronym or planned.title, project_slugs),
                 municipality=planned.owner,
                 programme=planned.programme,
                 summary=planned.summary,
@@ -1127,8 +1117,8 @@ def partner_list_import(*, plan: Plan, user=None, publish: bool = False) -> Impo
                         party_municipality_id=party_municipality_id(organisation, planned.owner.pk),
                     )
                 )
-        _create_with_history(Project, records, user)
-        _create_with_history(ProjectParticipant, participants, user)
+        create_with_history(Project, records, user, CHANGE_REASON)
+        create_with_history(ProjectParticipant, participants, user, CHANGE_REASON)
         refresh_search_vectors(Project.objects.filter(pk__in=[record.pk for record in records]))
         transaction.on_commit(content_changed)
     return ImportResult(
@@ -1149,13 +1139,3 @@ def _check_still_new(projects: list[PlannedProject]) -> None:
             "Registret har ändrats sedan förhandsgranskningen (rad "
             f"{', '.join(map(str, stale[:5]))}). Inget har sparats; granska filen igen."
         )
-
-
-def _create_with_history(model, objects: list, user) -> None:
-    bulk_create_with_history(
-        objects,
-        model,
-        batch_size=500,
-        default_user=user,
-        default_change_reason=CHANGE_REASON,
-    )
