@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
 
 from partnerships.models import ExchangeProgramme, Partnership, PartnershipParty
 from partnerships.resources import PartnershipResource
@@ -12,6 +13,8 @@ from portal.admin_base import (
     SwedishPartiesAdminMixin,
 )
 from portal.admin_filters import PERIOD_FIELDSET, PeriodAdminMixin, PeriodStatusFilter
+from portal.choices import ActivityLevel
+from portal.scoping import editable
 from portal.search import refresh_search_vectors
 from portal.spreadsheets.admin import SpreadsheetAdminMixin
 
@@ -42,7 +45,14 @@ class PartnershipAdmin(
     resource_classes = [PartnershipResource]
     # The spreadsheet buttons and "Importera vänorter" (partnerships/twin_town_import_admin.py).
     import_export_change_list_template = "admin/partnerships/partnership/change_list.html"
-    actions = ["publish", "unpublish", "mark_reviewed"]
+    actions = [
+        "publish",
+        "unpublish",
+        "mark_reviewed",
+        "set_activity_active",
+        "set_activity_sporadic",
+        "set_activity_dormant",
+    ]
     list_display = [
         "name",
         "municipality",
@@ -109,6 +119,36 @@ class PartnershipAdmin(
         ),
         ("Granskning", {"fields": ["reviewed_on", "reviewed_by"]}),
     ]
+
+    def _set_activity_level(self, request, queryset, level: str) -> None:
+        """The chosen level, assessed today, on each chosen partnership the user may change
+        that has not ended (an ended one has no activity level)."""
+        today = timezone.localdate()
+        rows = editable(queryset, request.user).live(on=today)
+        count = 0
+        for partnership in rows:
+            partnership.activity_level = level
+            partnership.activity_noted_on = today
+            partnership._change_reason = "Aktivitetsgrad satt i listan"
+            partnership.save()
+            count += 1
+        skipped = queryset.count() - count
+        message = f"{count} fick aktivitetsgraden {ActivityLevel(level).label.lower()}."
+        if skipped:
+            message += f" {skipped} hoppades över (avslutade eller inte dina att ändra)."
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description="Sätt aktivitetsgrad: aktiv", permissions=["change"])
+    def set_activity_active(self, request, queryset):
+        self._set_activity_level(request, queryset, ActivityLevel.ACTIVE)
+
+    @admin.action(description="Sätt aktivitetsgrad: sporadisk", permissions=["change"])
+    def set_activity_sporadic(self, request, queryset):
+        self._set_activity_level(request, queryset, ActivityLevel.SPORADIC)
+
+    @admin.action(description="Sätt aktivitetsgrad: vilande", permissions=["change"])
+    def set_activity_dormant(self, request, queryset):
+        self._set_activity_level(request, queryset, ActivityLevel.DORMANT)
 
 
 @admin.register(PartnershipParty)

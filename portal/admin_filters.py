@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from portal.formatting import PeriodStatus
+from portal.periods import today
 
 
 class PeriodStatusFilter(admin.SimpleListFilter):
@@ -10,7 +11,11 @@ class PeriodStatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [*PeriodStatus.choices, ("okand", "Okänd period")]
+        return [
+            *PeriodStatus.choices,
+            ("okand", "Okänd period"),
+            ("levande", "Pågående eller okänd period"),
+        ]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -22,6 +27,9 @@ class PeriodStatusFilter(admin.SimpleListFilter):
             return queryset.finished()
         if value == "okand":
             return queryset.filter(start_date__isnull=True, ends_on__isnull=True)
+        if value == "levande":
+            # Not ended and not planned: what has an activity level to judge (Datakvalitet).
+            return queryset.live().exclude(start_date__gt=today())
         return queryset
 
 

@@ -9,20 +9,25 @@ in Python, then narrow to the user's scope with one more query.
 """
 
 import datetime
+import functools
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import Organisation, OrganisationName, Person
+from contacts.models import Organisation, OrganisationKind, OrganisationName, Person
 from networks.models import Membership, Network
 from partnerships.models import Partnership, PartnershipKind, PartnershipParty, PartyRole
+from portal.formatting import format_count_of
 from portal.models import Municipality, Survey
-from portal.names import organisation_name_keys
+from portal.names import NAME_PREFIXES, NAME_SUFFIXES, fold, organisation_name_keys
 from portal.review import ReviewedModel, needs_review_q
 from portal.roles import is_national_editor
 from portal.scoping import editable, is_scoped, municipality_ids, visible
@@ -48,17 +53,36 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class BulkLink:
+    """A change list filtered to exactly a rule's records of one kind, where the admin's
+    actions work on all of them at once."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Rule:
     slug: str
     title: str
     explanation: str
     find: Callable[..., list[Finding]]
+    #: The count line, "1 pågående samarbete saknar aktivitetsgrad" / "705 pågående
+    #: samarbeten saknar aktivitetsgrad": what one finding is, and what several are.
+    one: str = "fynd"
+    many: str = "fynd"
     record_heading: str = "Post"
     detail_heading: str = "Vad som gäller"
     date_heading: str = ""
     #: For a rule that can find very many records: counts them in the database, and `find`
-    #: then takes `limit`, so that neither the admin index nor the page builds them all.
+    #: then takes `limit` and `offset`, so that neither the admin index nor a page builds
+    #: them all.
     count: Callable[..., int] | None = None
+    #: The rule's records as filtered change lists (for the user), built without queries.
+    bulk_links: Callable[..., list[BulkLink]] | None = None
+
+    def heading(self, count: int) -> str:
+        return format_count_of(count, self.one, self.many)
 
 
 @dataclass
@@ -71,9 +95,26 @@ class RuleResult:
     def count(self) -> int:
         return len(self.findings) if self.total is None else self.total
 
+    @property
+    def heading(self) -> str:
+        return self.rule.heading(self.count)
+
 
 def change_url(model, pk) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[pk])
+
+
+def changelist_url(model, **filters) -> str:
+    """The model's admin change list with the given filters, as the admin's own filter
+    links write them."""
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return f"{url}?{urlencode(filters)}" if filters else url
+
+
+def _page(queryset, limit: int | None, offset: int):
+    if limit is not None:
+        return queryset[offset : offset + limit]
+    return queryset[offset:] if offset else queryset
 
 
 SHARED_RECORD = "ändras av den som lade in den eller av en nationell redaktör"
@@ -139,31 +180,42 @@ def _partnership_label(municipality: str, name: str, kind: str) -> str:
 # 1. Probable duplicate organisations
 
 
-def duplicate_organisations(user) -> list[Finding]:
-    """Organisations in the same country whose names, former names or other names are
-    equal after normalising. Three queries: organisations, other names, scope."""
+def _organisation_names():
+    """{pk: (name, country_id, country name, kind)} and every other or former name as
+    (organisation_id, name, is_former). Two queries."""
     organisations = {
-        pk: (name, country_id, country_name)
-        for pk, name, country_id, country_name in Organisation.objects.order_by().values_list(
-            "pk", "name", "country_id", "country__name"
+        pk: (name, country_id, country_name, kind)
+        for pk, name, country_id, country_name, kind in (
+            Organisation.objects.order_by().values_list(
+                "pk", "name", "country_id", "country__name", "kind"
+            )
         )
     }
-    other_names = OrganisationName.objects.order_by().values_list(
-        "organisation_id", "name", "is_former"
+    other_names = list(
+        OrganisationName.objects.order_by().values_list("organisation_id", "name", "is_former")
     )
+    return organisations, other_names
+
+
+def _names_of(organisations, other_names):
+    """Each name with its organisation: (organisation_id, name, is_former), where is_former
+    is None for the organisation's own name."""
+    for pk, (name, *_rest) in organisations.items():
+        yield pk, name, None
+    yield from other_names
+
+
+def _equal_name_clusters(organisations, other_names):
+    """Organisations in one country whose names are equal after normalising, as clusters:
+    ({cluster: its organisation ids}, {cluster: {(organisation_id, name): is_former}} for
+    the names that matched). No queries."""
     by_key: dict[tuple, set[int]] = defaultdict(set)
     names_by_key: dict[tuple, list[tuple[int, str, bool | None]]] = defaultdict(list)
-
-    def add(organisation_id: int, name: str, is_former: bool | None) -> None:
+    for organisation_id, name, is_former in _names_of(organisations, other_names):
         country_id = organisations[organisation_id][1]
         for key in organisation_name_keys(name):
             by_key[(country_id, key)].add(organisation_id)
             names_by_key[(country_id, key)].append((organisation_id, name, is_former))
-
-    for pk, (name, _country_id, _country_name) in organisations.items():
-        add(pk, name, None)
-    for organisation_id, name, is_former in other_names:
-        add(organisation_id, name, is_former)
 
     # Union-find: A matching B by one name and B matching C by another is one finding.
     parent: dict[int, int] = {}
@@ -187,16 +239,22 @@ def duplicate_organisations(user) -> list[Finding]:
         clusters[cluster] |= by_key[key]
         for organisation_id, name, is_former in names_by_key[key]:
             matched_names[cluster][(organisation_id, name)] = is_former
+    return clusters, matched_names
 
-    candidates = set().union(*clusters.values()) if clusters else set()
+
+def _organisation_findings(organisations, groups, user) -> list[Finding]:
+    """A finding for each (organisation ids, detail) that concerns the user, each
+    organisation linked where the user may change it. Two queries (none for a national
+    editor)."""
+    candidates = set().union(*(ids for ids, _detail in groups))
     in_scope = _ids_in_scope(linked_organisations(user), candidates, user)
     # Organisations are shared: a coordinator may change only some of them (portal.scoping).
     changeable = _ids_in_scope(editable(Organisation.objects.all(), user), candidates, user)
     findings = []
-    for cluster, ids in clusters.items():
+    for ids, detail in groups:
         if not ids & in_scope:
             continue
-        members = sorted(ids, key=lambda pk: organisations[pk][0].casefold())
+        members = sorted(ids, key=lambda pk: (organisations[pk][0].casefold(), pk))
         records = tuple(
             _link(
                 Organisation,
@@ -207,17 +265,266 @@ def duplicate_organisations(user) -> list[Finding]:
             )
             for pk in members
         )
-        names = []
-        for (organisation_id, name), is_former in sorted(
-            matched_names[cluster].items(), key=lambda item: item[0][1].casefold()
-        ):
-            if is_former is None:
-                names.append(f"”{name}”")
-            else:
-                kind = "tidigare namn" if is_former else "annat namn"
-                names.append(f"”{name}” ({kind} för {organisations[organisation_id][0]})")
-        findings.append(Finding(records, "Lika namn: " + ", ".join(names)))
+        findings.append(Finding(records, detail))
     return sorted(findings, key=lambda finding: finding.records[0].label.casefold())
+
+
+def _quoted_names(organisations, names: dict[tuple[int, str], bool | None]) -> str:
+    """ "”Gamleby”, ”Gamleby City Council” (tidigare namn för Nyby Local Municipality)"."""
+    quoted = []
+    for (organisation_id, name), is_former in sorted(
+        names.items(), key=lambda item: item[0][1].casefold()
+    ):
+        if is_former is None:
+            quoted.append(f"”{name}”")
+        else:
+            kind = "tidigare namn" if is_former else "annat namn"
+            quoted.append(f"”{name}” ({kind} för {organisations[organisation_id][0]})")
+    return ", ".join(quoted)
+
+
+def duplicate_organisations(user) -> list[Finding]:
+    """Organisations in the same country whose names, former names or other names are
+    equal after normalising. Four queries: organisations, other names, scope (two)."""
+    organisations, other_names = _organisation_names()
+    clusters, matched_names = _equal_name_clusters(organisations, other_names)
+    groups = [
+        (ids, "Lika namn: " + _quoted_names(organisations, matched_names[cluster]))
+        for cluster, ids in clusters.items()
+    ]
+    return _organisation_findings(organisations, groups, user)
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that say what kind of body or which tier a place is, joining words and articles,
+# and company forms: no help in telling one place from another. Folded (portal.names.fold).
+GENERIC_WORDS = frozenset(
+    word for phrase in (*NAME_SUFFIXES, *NAME_PREFIXES) for word in phrase.split()
+) | _word_set(
+    """
+    kommun kommune kommuna kommunen kommuns kommunes municipality municipalities municipal
+    municipalite municipio municipiul comune commune ville gemeente gemeinde gmina miasto
+    mesto grad opstina opcina obcina kunta kaupunki varos kozseg ayuntamiento concello
+    city town village borough council district region regional county province provincia
+    oblast prefecture department departement landkreis kreis lan landsting fylke
+    fylkeskommune voivodeship wojewodztwo powiat megye zupanija kraj rajon raion rayon
+    okrug kerulet stad stads stadt local metropolitan government administration
+    the of de la le les du des del della di da do dos das der die den von van zu am an
+    and och og und et e y i en for in at on a o mi
+    ab as asa aps gmbh ltd inc oy sa srl bv
+    """
+)
+# Words that make a name a region's (or a county's, a province's) rather than a town's:
+# "Kisumu County" and "Kisumu City Council" are two bodies of one place.
+REGIONAL_WORDS = _word_set(
+    """
+    region regional county province provincia oblast prefecture department departement
+    landkreis kreis lan landsting fylke fylkeskommune voivodeship wojewodztwo powiat megye
+    zupanija kraj
+    """
+)
+LOCAL_WORDS = _word_set(
+    """
+    kommun kommune kommuna kommunen municipality municipal municipalite municipio comune
+    commune ville gemeente gemeinde gmina miasto mesto grad opstina opcina obcina kunta
+    kaupunki varos kozseg ayuntamiento concello city town village borough stad stadt
+    """
+)
+# Districts are numbered up to some twenty or thirty: Roman numerals of i, v and x only,
+# so that "mix", "liv" or "DC" stay words.
+_ROMAN = re.compile(r"x{0,3}(?:ix|iv|v?i{0,3})")
+_ROMAN_VALUES = {"x": 10, "v": 5, "i": 1}
+_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th|e|er|eme|a|ste)?")
+_WORD = re.compile(r"[^\W_]+")
+_DIGIT = re.compile(r"\d")
+
+
+def _roman_value(word: str) -> int:
+    values = [_ROMAN_VALUES[letter] for letter in word]
+    return sum(
+        -value if index + 1 < len(values) and value < values[index + 1] else value
+        for index, value in enumerate(values)
+    )
+
+
+@functools.lru_cache(maxsize=100_000)
+def _folded_word(written: str) -> tuple[str, int | None, bool]:
+    """A word as compared (folded), the number it is if it is one ("22", "22nd", "xxii"; a
+    single i, v or x only where it stands, see name_words), and whether it is distinctive."""
+    word = fold(written)
+    match = _ORDINAL.fullmatch(word)
+    if match:
+        return word, int(match.group(1)), False
+    if len(word) > 1 and _ROMAN.fullmatch(word):
+        return word, _roman_value(word), False
+    distinctive = word not in GENERIC_WORDS and len(word) > 1 and not _DIGIT.search(word)
+    return word, None, distinctive
+
+
+@dataclass(frozen=True)
+class NameWords:
+    """What is left of a name to tell places apart: its distinctive words (folded), the
+    numbers in it ("Budapest XXII" → 22), and whether it names a region or a town."""
+
+    words: frozenset[str]
+    numbers: frozenset[int]
+    tier: str  # "region", "lokal" or "" when the name does not say
+    spellings: tuple[tuple[str, str], ...]  # (folded word, as written, lower case)
+
+
+def name_words(name: str) -> NameWords:
+    """ "Budapest XXII – Budafok-Tétény" → budafok, budapest, teteny and 22. Words are
+    compared folded (case, diacritics, punctuation); words with digits that are not a
+    number, and single letters, count for nothing. A single "i", "v" or "x" is a number
+    at the end of the name or before punctuation ("Budapest V", "Budapest I – Vár"), and
+    otherwise a word like the "i" of "Företagarna i Växjö"."""
+    words, numbers, spellings = set(), set(), {}
+    regional = local = False
+    text = unicodedata.normalize("NFC", name).casefold()
+    matches = list(_WORD.finditer(text))
+    for index, match in enumerate(matches):
+        written = match.group()
+        word, number, distinctive = _folded_word(written)
+        if distinctive:
+            words.add(word)
+            # The spelling with diacritics is the one to show: "tetény", not "teteny".
+            if spellings.get(word, word) == word:
+                spellings[word] = written
+            continue
+        regional = regional or word in REGIONAL_WORDS
+        local = local or word in LOCAL_WORDS
+        if number is None and word in _ROMAN_VALUES:
+            following = matches[index + 1].start() if index + 1 < len(matches) else None
+            if following is None or text[match.end() : following].strip():
+                number = _ROMAN_VALUES[word]
+        if number is not None:
+            numbers.add(number)
+    tier = "region" if regional else "lokal" if local else ""
+    return NameWords(frozenset(words), frozenset(numbers), tier, tuple(sorted(spellings.items())))
+
+
+def _kind_family(kind: str) -> str:
+    """Organisations of one family can be one organisation: a municipality and a region
+    (the names' tier words tell them apart), and "annan" goes with any."""
+    if kind in (OrganisationKind.MUNICIPALITY, OrganisationKind.REGION):
+        return "plats"
+    return "" if kind == OrganisationKind.OTHER else kind
+
+
+def _same_kind(first: str, second: str) -> bool:
+    return not first or not second or first == second
+
+
+def _same_place(smaller: NameWords, larger: NameWords) -> bool:
+    """Whether two names whose words are equal, or the smaller's words (two or more)
+    within the larger's, probably name one place. With one distinctive word the numbers
+    and the tier must agree, a name that does not say being a town's ("Comune di Padova",
+    "Padova"); with more, only numbers or tiers that both names give must agree
+    ("Budapest XXII – Budafok-Tétény", "Budafok-Tétény (Budapest)")."""
+    if len(smaller.words) < 2:
+        return (
+            smaller.words == larger.words
+            and smaller.numbers == larger.numbers  # "Budapest XI" is a part of "Budapest"
+            and (smaller.tier or "lokal") == (larger.tier or "lokal")  # "Kisumu County"
+        )
+    if smaller.numbers and larger.numbers and smaller.numbers != larger.numbers:
+        return False  # "Budapest XXII – Budafok", "Budapest XI – Budafok"
+    return not (smaller.tier and larger.tier and smaller.tier != larger.tier)
+
+
+def same_distinctive_words(user) -> list[Finding]:
+    """Organisations in one country whose names (other and former names included) have the
+    same distinctive words, or where one name's distinctive words, two or more, are all in
+    the other's: "Budapest XXII – Budafok-Tétény" and "Budafok-Tétény (Budapest)". Only
+    organisations of one kind (a municipality or a region; "annan" with any): "University
+    of Novi Sad" is not the city of Novi Sad. Those duplicate_organisations already finds
+    are left out. Four queries: organisations, other names, scope (two).
+
+    Names with the same words, numbers, tier and kind are one group (a dict lookup); a
+    group whose words are within another's is found through an index from word to groups,
+    starting from the rarest word, so that no name is compared with every other."""
+    organisations, other_names = _organisation_names()
+
+    # (country, words, numbers, tier, kind family) → {(organisation_id, name): is_former}
+    groups: dict[tuple, dict[tuple[int, str], bool | None]] = defaultdict(dict)
+    described: dict[tuple, NameWords] = {}
+    for organisation_id, name, is_former in _names_of(organisations, other_names):
+        words = name_words(name)
+        if not words.words:
+            continue
+        _name, country_id, _country, kind = organisations[organisation_id]
+        key = (country_id, words.words, words.numbers, words.tier, _kind_family(kind))
+        groups[key][(organisation_id, name)] = is_former
+        described.setdefault(key, words)
+    by_word: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+    by_words: dict[tuple[int, frozenset[str]], list[tuple]] = defaultdict(list)
+    for key in groups:
+        by_words[key[:2]].append(key)
+        for word in key[1]:
+            by_word[(key[0], word)].append(key)
+
+    def candidates(key):
+        """The other groups in the key's country whose words are the key's, or (for two
+        words or more) include all of the key's."""
+        country, words = key[0], key[1]
+        if len(words) < 2:
+            others = by_words[key[:2]]
+        else:
+            rarest = min(words, key=lambda word: len(by_word[(country, word)]))
+            others = by_word[(country, rarest)]
+        for other in others:
+            if other != key and words <= other[1]:
+                yield other
+
+    found: dict[frozenset[int], tuple[NameWords, dict]] = {}
+
+    def add(keys: tuple) -> None:
+        names = {item: former for key in keys for item, former in groups[key].items()}
+        ids = frozenset(organisation_id for organisation_id, _name in names)
+        if len(ids) < 2:
+            return  # one organisation's names
+        shared = described[keys[0]]
+        if ids not in found or len(shared.words) > len(found[ids][0].words):
+            found[ids] = (shared, names)
+
+    order = {key: index for index, key in enumerate(groups)}
+    for key, names in groups.items():
+        if len(names) > 1:
+            add((key,))
+        for other in candidates(key):
+            if other[1] == key[1] and order[other] < order[key]:
+                continue  # the same two groups, the other way round
+            if _same_kind(key[4], other[4]) and _same_place(described[key], described[other]):
+                add((key, other))
+
+    # Leave out what duplicate_organisations finds: its clusters, computed only for the
+    # countries with findings (a cluster never crosses a border).
+    countries = {organisations[next(iter(ids))][1] for ids in found}
+    clusters, _matched = _equal_name_clusters(
+        {pk: row for pk, row in organisations.items() if row[1] in countries},
+        [row for row in other_names if organisations[row[0]][1] in countries],
+    )
+    cluster_of = {pk: cluster for cluster, ids in clusters.items() for pk in ids}
+    findings = []
+    for ids, (shared, names) in found.items():
+        if len({cluster_of.get(pk, -pk) for pk in ids}) == 1:
+            continue  # all of them one finding of duplicate_organisations
+        spellings = {}
+        for key_words in (name_words(name) for (_pk, name) in names):
+            for word, written in key_words.spellings:
+                if word in shared.words and spellings.get(word, word) == word:
+                    spellings[word] = written
+        detail = "Samma särskiljande ord: " + ", ".join(
+            spellings[word] for word in sorted(shared.words)
+        )
+        if any(is_former is not None for is_former in names.values()):
+            # The records are named by their names; say which other name matched.
+            detail += ". Namn: " + _quoted_names(organisations, names)
+        findings.append((set(ids), detail))
+    return _organisation_findings(organisations, findings, user)
 
 
 # ---------------------------------------------------------------------------
@@ -354,21 +661,43 @@ def registered_from_both_sides(user) -> list[Finding]:
 # 4. Activity level and how it ended
 
 
-def live_without_activity_level(user) -> list[Finding]:
-    """Ongoing partnerships, and those with no known period, without an activity level.
-    Planned ones have had no activity to judge. One query."""
+def _live_without_activity_level(user):
     today = timezone.localdate()
+    return visible(Partnership.objects.live(on=today).filter(activity_level=""), user).exclude(
+        start_date__gt=today
+    )
+
+
+def count_live_without_activity_level(user) -> int:
+    """One COUNT query."""
+    return _live_without_activity_level(user).count()
+
+
+def live_without_activity_level(user, limit: int | None = None, offset: int = 0) -> list[Finding]:
+    """Ongoing partnerships, and those with no known period, without an activity level.
+    Planned ones have had no activity to judge. One query; `limit` from `offset`."""
     partnerships = (
-        visible(Partnership.objects.live(on=today).filter(activity_level=""), user)
-        .exclude(start_date__gt=today)
+        _live_without_activity_level(user)
         .select_related("municipality")
+        .order_by(*Partnership._meta.ordering, "pk")
     )
     return [
         Finding(
             (_link(Partnership, partnership.pk, str(partnership)),),
             f"{partnership.status_display}, {partnership.period_display or 'period saknas'}",
         )
-        for partnership in partnerships
+        for partnership in _page(partnerships, limit, offset)
+    ]
+
+
+def live_without_activity_level_links(user) -> list[BulkLink]:
+    """The partnership change list with exactly the rule's partnerships, where the actions
+    "Sätt aktivitetsgrad: …" set a level on all of them at once."""
+    return [
+        BulkLink(
+            "Öppna dem i samarbetslistan och sätt aktivitetsgrad på alla",
+            changelist_url(Partnership, status="levande", activity_level__exact=""),
+        )
     ]
 
 
@@ -431,21 +760,27 @@ def count_not_reviewed(user) -> int:
     return sum(records.count() for _model, records in _not_reviewed_by_model(user))
 
 
-def not_reviewed(user, limit: int | None = None) -> list[Finding]:
+def not_reviewed(user, limit: int | None = None, offset: int = 0) -> list[Finding]:
     """Records never reviewed or last reviewed before REVIEW_INTERVAL, the longest unreviewed
-    first within each kind; at most `limit`. A municipality only when its page is published.
-    One query per reviewed model."""
+    first within each kind; at most `limit`, from `offset`. A municipality only when its
+    page is published. One query per reviewed model, and from `offset` one COUNT for each
+    kind the offset passes into."""
     findings = []
     for model, records in _not_reviewed_by_model(user):
         if limit is not None and len(findings) >= limit:
             break
+        if offset:
+            skipped = records.count()
+            if skipped <= offset:
+                offset -= skipped
+                continue
         records = records.order_by(
             F("reviewed_on").asc(nulls_first=True), *model._meta.ordering, "pk"
         )
         if any(field.name == "municipality" for field in model._meta.fields):
             records = records.select_related("municipality")
-        if limit is not None:
-            records = records[: limit - len(findings)]
+        records = _page(records, None if limit is None else limit - len(findings), offset)
+        offset = 0
         kind = str(model._meta.verbose_name).capitalize()
         for record in records:
             detail = kind
@@ -457,6 +792,27 @@ def not_reviewed(user, limit: int | None = None) -> list[Finding]:
                 )
             )
     return findings
+
+
+def not_reviewed_links(user) -> list[BulkLink]:
+    """Each reviewed kind's change list filtered with NeedsReviewFilter (portal.admin_base),
+    municipalities to the published ones, as the rule counts them."""
+    links = []
+    for model in reviewed_models():
+        if not (is_scoped(model) or is_national_editor(user)):
+            continue
+        filters = {"granskning": "behovs"}
+        if model is Municipality:
+            filters["is_published__exact"] = "1"
+        kind = (
+            "publicerade kommunsidor"
+            if model is Municipality
+            else str(model._meta.verbose_name_plural)
+        )
+        links.append(
+            BulkLink(f"{kind.capitalize()} som behöver granskas", changelist_url(model, **filters))
+        )
+    return links
 
 
 # ---------------------------------------------------------------------------
@@ -576,8 +932,27 @@ RULES = (
         "skiftläge, accenter, skiljetecken och ord som ”kommun”, ”Municipality” eller "
         "”City Council” tas bort. Slå ihop dem till en, eller lägg till ett namn som skiljer dem åt.",
         duplicate_organisations,
+        one="trolig dubblett bland organisationer",
+        many="troliga dubbletter bland organisationer",
         record_heading="Organisationer",
         detail_heading="Namn som liknar varandra",
+    ),
+    Rule(
+        "samma-sarskiljande-ord",
+        "Organisationer med samma särskiljande ord i namnet",
+        "Organisationer i samma land vars namn har samma särskiljande ord, fast namnen inte "
+        "är lika: ”Budapest XXII – Budafok-Tétény” och ”Budafok-Tétény (Budapest)”. Ord som "
+        "”kommun”, ”City”, ”Region” och ”of”, siffror och romerska siffror räknas inte, men "
+        "två namn med olika nummer (”Budapest XI”, ”Budapest XXII”) är olika platser, och "
+        "en region är inte samma sak som en stad med samma namn. Bara organisationer av "
+        "samma typ jämförs (kommun eller region med varandra, ”Annan organisation” med alla). "
+        "Är de samma organisation, "
+        "slå ihop dem; annars behöver du inte göra något.",
+        same_distinctive_words,
+        one="trolig dubblett med samma särskiljande ord",
+        many="troliga dubbletter med samma särskiljande ord",
+        record_heading="Organisationer",
+        detail_heading="Varför",
     ),
     Rule(
         "samma-e-post",
@@ -585,6 +960,8 @@ RULES = (
         "En person ska bara finnas en gång. Personer med samma e-postadress (oavsett "
         "stora och små bokstäver) är troligen samma person: behåll en och koppla den överallt.",
         people_with_same_email,
+        one="e-postadress delas av flera kontaktpersoner",
+        many="e-postadresser delas av flera kontaktpersoner",
         record_heading="Kontaktpersoner",
         detail_heading="Gemensam e-postadress",
     ),
@@ -594,6 +971,8 @@ RULES = (
         "Två samarbeten av samma slag mellan samma kommun och samma partner. Ta bort det ena "
         "eller flytta uppgifterna till det andra.",
         same_pair_twice,
+        one="samarbete är registrerat två gånger",
+        many="samarbeten är registrerade två gånger",
         record_heading="Samarbeten",
     ),
     Rule(
@@ -603,6 +982,8 @@ RULES = (
         "kommunernas sidor, aldrig två som kan säga olika saker. Slå ihop dem för hand "
         "tillsammans med den andra kommunen.",
         registered_from_both_sides,
+        one="samarbete mellan svenska kommuner är registrerat från båda hållen",
+        many="samarbeten mellan svenska kommuner är registrerade från båda hållen",
         record_heading="Samarbeten",
     ),
     Rule(
@@ -611,14 +992,20 @@ RULES = (
         "Pågående vänorter och samarbeten, och de utan känd period, ska ange hur aktiva de "
         "är: aktiv, sporadisk eller vilande.",
         live_without_activity_level,
+        one="pågående samarbete saknar aktivitetsgrad",
+        many="pågående samarbeten saknar aktivitetsgrad",
         record_heading="Samarbete",
         detail_heading="Status och period",
+        count=count_live_without_activity_level,
+        bulk_links=live_without_activity_level_links,
     ),
     Rule(
         "avslutade-utan-orsak",
         "Avslutade samarbeten utan orsak eller slutdatum",
         "Ett avslutat samarbete ska säga varför det upphörde och när.",
         ended_without_reason_or_date,
+        one="avslutat samarbete saknar orsak eller slutdatum",
+        many="avslutade samarbeten saknar orsak eller slutdatum",
         record_heading="Samarbete",
         detail_heading="Vad som saknas",
     ),
@@ -628,15 +1015,20 @@ RULES = (
         "Publicerade kommunsidor, samarbeten och projekt som aldrig har granskats eller inte "
         "har granskats det senaste året. Granska posten och markera den som granskad.",
         not_reviewed,
+        one="post har inte granskats på 12 månader",
+        many="poster har inte granskats på 12 månader",
         detail_heading="Typ",
         date_heading="Senast granskad",
         count=count_not_reviewed,
+        bulk_links=not_reviewed_links,
     ),
     Rule(
         "sidor-utan-kontaktperson",
         "Publicerade kommunsidor utan kontaktperson",
         "Varje publicerad kommunsida ska ha minst en kontaktperson.",
         published_without_contact,
+        one="publicerad kommunsida saknar kontaktperson",
+        many="publicerade kommunsidor saknar kontaktperson",
         record_heading="Kommun",
     ),
     Rule(
@@ -644,6 +1036,8 @@ RULES = (
         "Kontaktpersoner utan e-post och telefon",
         "En kontaktperson utan både e-postadress och telefonnummer går inte att kontakta.",
         contacts_without_email_or_phone,
+        one="kontaktperson saknar både e-post och telefon",
+        many="kontaktpersoner saknar både e-post och telefon",
         record_heading="Kontaktperson",
         detail_heading="Organisation",
     ),
@@ -653,10 +1047,15 @@ RULES = (
         "Webbplatser som inte svarade som de ska vid den senaste länkkontrollen "
         "(manage.py check_links). Rätta eller ta bort adressen.",
         broken_links,
+        one="webbadress svarar med fel",
+        many="webbadresser svarar med fel",
         detail_heading="Adress och svar",
         date_heading="Kontrollerad",
     ),
 )
+
+
+RULES_BY_SLUG = {rule.slug: rule for rule in RULES}
 
 
 def quality_report(user, *, limit: int | None = None, counts_only: bool = False):

@@ -2,7 +2,9 @@
 
 from django import template
 
+from portal.formatting import format_count
 from quality.rules import quality_report
+from quality.views import rule_url
 
 register = template.Library()
 
@@ -11,6 +13,15 @@ register = template.Library()
 def quality_summary(context):
     results = quality_report(context["request"].user, counts_only=True)
     return {
-        "results": results,
+        "results": [
+            {"heading": result.heading, "count": result.count, "url": rule_url(result.rule)}
+            for result in results
+        ],
         "total": sum(result.count for result in results),
     }
+
+
+@register.filter
+def antal(value) -> str:
+    """1 234, with a no-break space between the groups of digits."""
+    return format_count(value)

@@ -20,6 +20,8 @@ ADMIN_PAGES = [
     "/admin/projects/project/export/",
     "/admin/projects/project/importera-projektlista/",
     "/admin/bekrafta/",
+    "/admin/datakvalitet/",
+    "/admin/datakvalitet/inte-granskade/",
 ]
 
 
