@@ -10,9 +10,10 @@ from portal.admin_base import (
 )
 from portal.admin_filters import PERIOD_FIELDSET, PeriodAdminMixin, PeriodStatusFilter
 from portal.spreadsheets.admin import SpreadsheetAdminMixin
+from portal.spreadsheets.forms import SpreadsheetExportForm
 from projects.models import Initiative, Programme, Project, ProjectParticipant, Story
 from projects.partner_list_admin import PartnerListImportAdminMixin
-from projects.resources import ProjectResource
+from projects.resources import ProjectPartnerResource, ProjectResource
 
 
 @admin.register(Programme)
@@ -47,6 +48,37 @@ class ProjectAdmin(
     PortalAdmin,
 ):
     resource_classes = [ProjectResource]
+    #: The export writes either shape; the import reads one row per project (a list with
+    #: one row per partner goes to "Importera projektlista", projects/partner_list_admin.py).
+    export_resource_classes = [ProjectResource, ProjectPartnerResource]
+
+    class ExportForm(SpreadsheetExportForm):
+        """The export form, its choice of resource named as the shape of the list."""
+
+        def _init_resources(self, resources):
+            super()._init_resources(resources)
+            self.fields["resource"].label = "Rader"
+            self.fields["resource"].choices = [
+                (index, getattr(resource, "export_choice_label", resource.get_display_name()))
+                for index, resource in enumerate(resources)
+            ]
+
+    export_form_class = ExportForm
+
+    def get_export_resource_classes(self, request):
+        return self.export_resource_classes
+
+    def choose_export_resource_class(self, form, request):
+        resource_class = super().choose_export_resource_class(form, request)
+        request._project_export_resource_class = resource_class  # for the file's name
+        return resource_class
+
+    def get_export_filename(self, request, queryset, file_format):
+        filename = super().get_export_filename(request, queryset, file_format)
+        if getattr(request, "_project_export_resource_class", None) is ProjectPartnerResource:
+            return filename.replace("projekt-", "projekt-per-partner-", 1)
+        return filename
+
     # The spreadsheet buttons and "Importera projektlista" (projects/partner_list_admin.py).
     import_export_change_list_template = "admin/projects/project/change_list.html"
     actions = ["publish", "unpublish", "mark_reviewed"]

@@ -65,7 +65,12 @@ from portal.parties import (
 from portal.roles import is_national_editor
 from portal.scoping import municipality_ids
 from portal.search import refresh_search_vectors
-from portal.spreadsheets.formats import SpreadsheetFileError, describe_unknown_file, detect_format
+from portal.spreadsheets.formats import (
+    SpreadsheetFileError,
+    describe_unknown_file,
+    detect_format,
+    unescape_formula,
+)
 from projects.models import ParticipantRole, Programme, Project, ProjectParticipant
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -159,6 +164,7 @@ COLUMN_NAMES = {
         "beneficiary role",
     ),
     "country": ("Land", "partner country", "country", "partnerns land", "partnerland"),
+    "municipality": ("Kommun", "ägande kommun", "owner municipality"),
     "county": (
         "Län",
         "county",
@@ -213,7 +219,8 @@ def _cell(value):
     if value is None:
         return ""
     if isinstance(value, str):
-        return " ".join(value.replace("\u00a0", " ").split())
+        # Text the portal's own exports wrote with an apostrophe in front (formula escape).
+        return " ".join(unescape_formula(value).replace("\u00a0", " ").split())
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -335,6 +342,16 @@ ROLE_NAMES = {
         "associerad partner",
         "associerad",
     ),
+    # The portal's own roles, as its export writes them (round trip).
+    ParticipantRole.REGIONAL_COORDINATOR: ("samordnare", "coordinator", "regional coordinator"),
+    ParticipantRole.STAKEHOLDER: (
+        "intressent",
+        "intressentgrupp",
+        "intressentgrupp stakeholder group",
+        "stakeholder",
+        "stakeholder group",
+    ),
+    ParticipantRole.OTHER: ("deltagare", "participant"),
 }
 _ROLES = {_header_key(name): role for role, names in ROLE_NAMES.items() for name in names}
 
@@ -529,6 +546,8 @@ class PlannedProject:
     status: ProjectStatus = ProjectStatus.NEW
     reasons: list[str] = dataclasses.field(default_factory=list)
     owner: object | None = None
+    #: The owner the list names in a Kommun column (the portal's own export has one).
+    named_owner: object | None = None
     existing: Project | None = None
     #: The total budget is the partners' budgets added up (no project budget column).
     total_derived: bool = False
@@ -762,6 +781,11 @@ def partner_list_plan(
         if project is None:
             project = projects[key] = PlannedProject(key=key, rows=[row.number])
             _plan_project_columns(project, row, context, errors)
+            if row.get("municipality") not in ("", None):
+                match = context.municipalities.find(row.get("municipality"))
+                if match.municipality is None:
+                    errors.append((row.number, LABELS["municipality"], match.error))
+                project.named_owner = match.municipality
         else:
             project.rows.append(row.number)
             _fill_missing(project, row)
@@ -772,14 +796,14 @@ def partner_list_plan(
         errors_by_row[number].append(f"kolumnen {column}: {message}")
     _check_existing(planned)
     for project in planned:
+        if project.status is ProjectStatus.DUPLICATE:
+            continue  # left as it is: what its rows say does not matter
         failing = [n for n in project.rows if n in errors_by_row]
         if failing:
             project.status = ProjectStatus.ERROR
             project.reasons = [
                 f"Rad {n}, {message}" for n in failing for message in errors_by_row[n]
             ]
-            continue
-        if project.status is ProjectStatus.DUPLICATE:
             continue
         _derive_total(project)
         _choose_owner(project, context)
@@ -863,10 +887,16 @@ def _fill_missing(project: PlannedProject, row: SourceRow) -> None:
         project.summary = str(row.get("summary")).strip()
 
 
+#: The columns that describe a partner, not its project.
+PARTNER_FIELDS = ("partner", "role", "country", "county", "partner_budget")
+
+
 def _plan_partner(project: PlannedProject, row: SourceRow, context: _Context, errors) -> None:
     name = str(row.get("partner")).strip()
     if not name:
-        errors.append((row.number, LABELS["partner"], "partnerns namn saknas."))
+        if any(row.get(field) not in ("", None) for field in PARTNER_FIELDS):
+            errors.append((row.number, LABELS["partner"], "partnerns namn saknas."))
+        # Else a project without partners, as the portal's export writes it.
         return
     if len(name) > 200:
         errors.append((row.number, LABELS["partner"], "namnet är längre än 200 tecken."))
@@ -998,6 +1028,18 @@ def _derive_total(project: PlannedProject) -> None:
 
 
 def _choose_owner(project: PlannedProject, context: _Context) -> None:
+    named = project.named_owner
+    if named is not None:
+        if context.allowed is not None and named.pk not in context.allowed:
+            project.status = ProjectStatus.NO_SWEDISH_PARTY
+            project.reasons = [
+                f"Kolumnen Kommun anger {named.short_name}, som du inte samordnar. En "
+                "kommunsamordnare importerar bara projekt som den egna kommunen äger."
+            ]
+            return
+        project.owner = named
+        project.reasons = [f"Ägs av {named.public_name} (kolumnen Kommun)."]
+        return
     parties = project.swedish_parties
     if context.allowed is not None:
         own = [p for p in parties if p.municipality.pk in context.allowed]

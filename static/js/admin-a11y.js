@@ -55,12 +55,16 @@
     });
   }
 
-  // django-import-export's export page labels its "select all" box for an id it never gives.
+  // django-import-export's export page labels its "select all" boxes (one per resource:
+  // one row per project, one row per partner) for an id it never gives: each box gets an
+  // id of its own and the label beside it points there.
   function linkSelectAllLabel() {
-    const toggle = document.querySelector("input.select-toggle:not([id])");
-    if (toggle && document.querySelector('label[for="select-all-toggle"]')) {
-      toggle.id = "select-all-toggle";
-    }
+    document.querySelectorAll("input.select-toggle:not([id])").forEach(function (toggle, index) {
+      const label = toggle.parentNode.querySelector('label[for="select-all-toggle"]');
+      if (!label) return;
+      toggle.id = "select-all-toggle-" + (index + 1);
+      label.setAttribute("for", toggle.id);
+    });
   }
 
   function nameAll() {

@@ -414,3 +414,31 @@ def test_the_120_project_list_imports_whole_onto_every_swedish_partys_page(clien
             page = client.get(f"/kommuner/{party.municipality.slug}/")
             assert page.status_code == 200
             assert planned.acronym in page.content.decode()
+
+
+def test_a_kommun_column_names_the_owner_and_a_blank_partner_row_is_a_project_alone(
+    make_coordinator,
+):
+    headers = ["Förkortning", "Titel", "Kommun", "Partner", "Roll", "Land"]
+    rows = [
+        ["ALONE", "Ett projekt utan parter", "Växjö", "", "", ""],
+        ["OWNED", "Ägt av Växjö", "0780", "Københavns Kommune", "LP", "DK"],
+        ["BADOWNER", "Okänd ägare", "Atlantis", "Region Skåne", "LP", "SE"],
+        ["NONAME", "Roll utan partner", "Växjö", "", "PP", "DK"],
+    ]
+    alone, owned, bad, noname = plan_of(rows, headers).projects
+    assert (alone.status, alone.owner.slug, alone.partners) == (ProjectStatus.NEW, "vaxjo", [])
+    assert owned.owner.slug == "vaxjo"
+    assert "Ägs av Växjö kommun (kolumnen Kommun)." in owned.reasons
+    assert bad.status is ProjectStatus.ERROR
+    assert "Rad 4, kolumnen Kommun: Ingen kommun heter ”Atlantis”" in bad.reasons[0]
+    assert "Rad 5, kolumnen Partner: partnerns namn saknas" in noname.reasons[0]
+    # A coordinator may not name another municipality as the owner.
+    (planned, *_) = plan_of(rows[:1], headers, user=make_coordinator("ljungby")).projects
+    assert planned.status is ProjectStatus.NO_SWEDISH_PARTY
+    assert "Kolumnen Kommun anger Växjö, som du inte samordnar" in planned.reasons[0]
+
+
+def test_text_the_exports_escaped_as_a_formula_reads_back_as_written():
+    (planned,) = plan_of([project("'=SUM", "Region Skåne", "LP", title="'+46 Göteborg")]).projects
+    assert (planned.acronym, planned.title) == ("=SUM", "+46 Göteborg")

@@ -110,3 +110,14 @@ def test_the_project_list_report_passes_axe(coordinator_page, tmp_path):
     assert page.get_by_text("kolumnen Land: landet ”Narnia” känns inte igen").is_visible()
     results = Axe().run(page, options=AXE_OPTIONS)
     assert results.violations_count == 0, results.generate_snapshot()
+
+
+def test_the_export_page_in_either_shape_passes_axe(coordinator_page):
+    page = coordinator_page
+    page.goto("/admin/projects/project/export/")
+    page.get_by_label("Rader").select_option(label="En rad per partner")
+    for checkbox in page.locator("input.select-toggle").all():
+        if checkbox.is_visible():
+            assert page.locator(f'label[for="{checkbox.get_attribute("id")}"]').count() == 1
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, results.generate_snapshot()
