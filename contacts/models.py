@@ -104,8 +104,8 @@ class Organisation(NaturalKeyModel):
         # Whether it is a Swedish municipality or region, and which, may have changed.
         from portal.parties import refresh_party_municipalities
 
-        refresh_party_municipalities(self.project_participations.all())
-        refresh_party_municipalities(self.partnershipparty_set.all())
+        refresh_party_municipalities(self.project_participations.all(), newly_shared_wait=True)
+        refresh_party_municipalities(self.partnershipparty_set.all(), newly_shared_wait=True)
 
     def clean(self):
         super().clean()

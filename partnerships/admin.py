@@ -6,6 +6,7 @@ from partnerships.resources import PartnershipResource
 from partnerships.twin_town_import_admin import TwinTownImportAdminMixin
 from portal.admin_base import (
     NeedsReviewFilter,
+    PartyRowAdminMixin,
     PortalAdmin,
     PublishAdminMixin,
     ReviewAdminMixin,
@@ -152,7 +153,7 @@ class PartnershipAdmin(
 
 
 @admin.register(PartnershipParty)
-class PartnershipPartyAdmin(PortalAdmin):
+class PartnershipPartyAdmin(PartyRowAdminMixin, PortalAdmin):
     list_display = ["organisation", "partnership", "role", "since_year", "until_year"]
     list_filter = ["role"]
     list_select_related = ["organisation", "partnership__municipality"]

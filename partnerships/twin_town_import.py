@@ -584,8 +584,8 @@ def _plan_swedish_pair(row, municipality, country, place_name, context) -> Plann
     context.seen_pairs[pair] = row.number
     planned.status = RowStatus.MATCHED if organisation is not None else RowStatus.NEW
     planned.reason = (
-        f"Två svenska kommuner: ett samarbete som syns på både {municipality.short_name}s och "
-        f"{partner.short_name}s sida.{via}"
+        "Två svenska kommuner: ett samarbete som syns på sidorna för både "
+        f"{municipality.short_name} och {partner.short_name}.{via}"
     )
     return planned
 
@@ -609,7 +609,7 @@ def result_message(result: ImportResult, *, published: bool) -> str:
     """The Swedish sentence the admin and the command end an import with."""
     return (
         f"{_count(result.partnerships, 'vänort', 'vänorter')} importerades "
-        f"{'publicerade' if published else 'som utkast'}, med "
+        f"{'och publicerades' if published else 'som utkast'}, med "
         f"{_count(result.organisations, 'ny ort', 'nya orter')}. "
         f"{_count(result.duplicates, 'dubblett', 'dubbletter')} och "
         f"{_count(result.unmatched, 'rad med fel', 'rader med fel')} hoppades över."

@@ -10,7 +10,6 @@ from django.http import Http404
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.parties import needs_confirmation
 from portal.review import needs_review_q
 from portal.scoping import can_edit, can_view, editable, is_scoped, visible
 
@@ -19,13 +18,20 @@ class ScopedQuerysetMixin:
     """Rows and choices narrowed to the user's municipalities. For ModelAdmin and inlines."""
 
     def get_queryset(self, request):
-        return visible(super().get_queryset(request), request.user)
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "autocomplete" and is_scoped(self.model):
+            # The autocomplete offers choices to write into a form: what the user may change
+            # (a record they only take part in is read-only to them, not a parent to pick).
+            return editable(queryset, request.user)
+        return visible(queryset, request.user)
 
     def scoped_choices(self, db_field, request):
+        """Choices to write: what the user may change, not all they may read."""
         model = db_field.related_model
         if not is_scoped(model):
             return None
-        return visible(model._default_manager.all(), request.user)
+        return editable(model._default_manager.all(), request.user)
 
     def _with_scoped_choices(self, db_field, request, kwargs: dict) -> dict:
         if "queryset" not in kwargs:
@@ -158,10 +164,21 @@ class SwedishPartiesAdminMixin:
     def save_formset(self, request, form, formset, change):
         for inline_form in formset.forms:
             row = inline_form.instance
-            if not hasattr(row, "awaiting_confirmation") or not inline_form.has_changed():
+            if not hasattr(row, "ask_confirmation") or not inline_form.has_changed():
                 continue
             if row.pk is None or "organisation" in inline_form.changed_data:
-                row.awaiting_confirmation = needs_confirmation(
-                    row.organisation, owner_id=form.instance.municipality_id, user=request.user
-                )
+                row.ask_confirmation(request.user)
         super().save_formset(request, form, formset, change)
+
+
+class PartyRowAdminMixin:
+    """For the admins of party rows themselves (PartnershipParty, ProjectParticipant): the
+    same rule as in the inlines; whether a row waits is never typed."""
+
+    readonly_fields = ["awaiting_confirmation"]
+
+    def save_model(self, request, obj, form, change):
+        moved = {"organisation", obj.record_field} & set(form.changed_data)
+        if not change or moved:
+            obj.ask_confirmation(request.user)
+        super().save_model(request, obj, form, change)

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from partnerships.models import PartnershipParty
+from partnerships.models import PartnershipParty, PartyRole
 from portal.roles import is_national_editor
 from portal.scoping import municipality_ids
 from projects.models import ProjectParticipant
@@ -51,11 +51,25 @@ def party_confirm(*, row, user) -> None:
     row.save(update_fields=["awaiting_confirmation"])
 
 
-def party_decline(*, row, user) -> None:
-    """The municipality says it does not take part: its row leaves the record."""
+def party_decline(*, row, user) -> bool:
+    """The municipality says it does not take part: its row leaves the record. A
+    partnership left without a partner (a pair of two Swedish municipalities the other
+    declined) is made a draft, for its owner to correct. True when that happened."""
     _check(row, user)
-    row._change_reason = "Avböjd av den deltagande kommunen"
-    row.delete()
+    record = getattr(row, RECORD_FIELD[type(row)])
+    with transaction.atomic():
+        row._change_reason = "Avböjd av den deltagande kommunen"
+        row.delete()
+        if (
+            isinstance(row, PartnershipParty)
+            and record.is_published
+            and not record.parties.filter(role=PartyRole.PARTNER).exists()
+        ):
+            record.is_published = False
+            record._change_reason = "Utkast: den enda parten avböjde"
+            record.save()
+            return True
+    return False
 
 
 def _check(row, user) -> None:
@@ -120,8 +134,13 @@ def _answer(request) -> None:
         party_confirm(row=row, user=user)
         messages.success(request, f"{row.organisation.municipality} deltar i {record}: bekräftat.")
     else:
-        party_decline(row=row, user=user)
+        drafted = party_decline(row=row, user=user)
+        note = (
+            " Samarbetet har ingen partner kvar och har gjorts till utkast hos "
+            f"{record.municipality}."
+            if drafted
+            else ""
+        )
         messages.success(
-            request,
-            f"{row.organisation.municipality} togs bort som part i {record}.",
+            request, f"{row.organisation.municipality} togs bort som part i {record}.{note}"
         )

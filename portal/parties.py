@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Exists, F, Model, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from portal.countries import SWEDEN
 
@@ -60,9 +61,13 @@ def party_municipality_id(organisation, owner_id):
     return None
 
 
-def refresh_party_municipalities(rows) -> int:
+def refresh_party_municipalities(rows, *, newly_shared_wait: bool = False) -> int:
     """Recompute `party_municipality` for a queryset of participant or party rows (after
-    an organisation or a record's owner changed). Two UPDATEs whatever the number of rows."""
+    an organisation or a record's owner changed). A few UPDATEs whatever the number of rows.
+
+    With `newly_shared_wait` (an organisation turned out to be, or to be another, Swedish
+    municipality), a row that now shares its record with a municipality it did not before
+    waits for that municipality's confirmation, as if the municipality had just been named."""
     from contacts.models import Organisation
 
     record_field = "project" if hasattr(rows.model, "project_id") else "partnership"
@@ -72,6 +77,11 @@ def refresh_party_municipalities(rows) -> int:
     )
     cleared = rows.filter(party_municipality__isnull=False).exclude(pk__in=shared.values("pk"))
     count = cleared.update(party_municipality=None)
+    if newly_shared_wait:
+        shared.filter(
+            Q(party_municipality__isnull=True)
+            | ~Q(party_municipality=F("organisation__municipality"))
+        ).update(awaiting_confirmation=True)
     count += shared.update(
         party_municipality=Subquery(
             swedish.filter(pk=OuterRef("organisation")).values("municipality")[:1]
@@ -108,8 +118,25 @@ def confirmed_parties(through_model, municipalities, *, include_awaiting: bool =
     """The rows of `through_model` (ProjectParticipant or PartnershipParty) by which the
     municipalities take part, confirmed ones only unless `include_awaiting`."""
     suffix, value = _lookup(municipalities)
-    rows = through_model.objects.filter(**{f"party_municipality{suffix}": value})
+    rows = current_parties(through_model.objects.filter(**{f"party_municipality{suffix}": value}))
     return rows if include_awaiting else rows.filter(awaiting_confirmation=False)
+
+
+def _has_years(model) -> bool:
+    return any(field.name == "until_year" for field in model._meta.concrete_fields)
+
+
+def current_parties(rows):
+    """Party rows that have not ended: a party "till och med 2018" (Region Kronoberg's in
+    the JB Marks partnership) no longer takes part."""
+    if _has_years(rows.model):
+        rows = rows.exclude(until_year__lt=timezone.localdate().year)
+    return rows
+
+
+def has_ended(row) -> bool:
+    until = getattr(row, "until_year", None)
+    return until is not None and until < timezone.localdate().year
 
 
 def involving_q(
@@ -138,7 +165,7 @@ def other_municipalities_among(rows: Iterable, owner_id) -> list:
     found = {}
     for row in rows:
         municipality = confirmed_municipality(row)
-        if municipality is not None and municipality.pk != owner_id:
+        if municipality is not None and municipality.pk != owner_id and not has_ended(row):
             found[municipality.pk] = municipality
     return sorted(found.values(), key=lambda municipality: municipality.short_name)
 
@@ -156,10 +183,12 @@ def involvement_exists(records, through_model, record_field: str, outer: str = "
     the municipality."""
     owned = Exists(records.filter(municipality=OuterRef(outer)))
     taking_part = Exists(
-        through_model.objects.filter(
-            awaiting_confirmation=False,
-            party_municipality=OuterRef(outer),
-            **{f"{record_field}__in": records.values("pk")},
+        current_parties(
+            through_model.objects.filter(
+                awaiting_confirmation=False,
+                party_municipality=OuterRef(outer),
+                **{f"{record_field}__in": records.values("pk")},
+            )
         )
     )
     return owned | taking_part
@@ -284,3 +313,12 @@ class PartyRowMixin:
     def swedish_municipality(self):
         """The Swedish municipality or region this row is, once confirmed; else None."""
         return confirmed_municipality(self)
+
+    def ask_confirmation(self, user) -> None:
+        """For a new row, or one naming another organisation: whether it waits for the
+        named municipality's word (`needs_confirmation`). Every path that writes rows for a
+        user calls it: the admin's forms and inlines and the spreadsheet import."""
+        owner_id = getattr(self, self.record_field).municipality_id
+        self.awaiting_confirmation = needs_confirmation(
+            self.organisation, owner_id=owner_id, user=user
+        )

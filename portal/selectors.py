@@ -22,6 +22,7 @@ from portal.formatting import (
     format_money_rounded,
 )
 from portal.models import FundingSource, Municipality
+from portal.parties import current_parties
 from projects.models import ParticipantRole, Project, ProjectParticipant, Story
 from seeking.selectors import municipality_partner_requests
 
@@ -99,10 +100,12 @@ def _shared_count(through_model, record_field: str) -> Subquery:
     confirmed Swedish party (each record once, however many of its organisations)."""
     return Coalesce(
         Subquery(
-            through_model.objects.filter(
-                party_municipality=OuterRef("pk"),
-                awaiting_confirmation=False,
-                **{f"{record_field}__is_published": True},
+            current_parties(
+                through_model.objects.filter(
+                    party_municipality=OuterRef("pk"),
+                    awaiting_confirmation=False,
+                    **{f"{record_field}__is_published": True},
+                )
             )
             .order_by()
             .values("party_municipality")
@@ -352,13 +355,16 @@ def municipality_page(municipality: Municipality) -> MunicipalityPage:
         .involving(municipality)
         .exclude(partnership__in=[partnership.pk for partnership in partnerships])
         .select_related("municipality")
-        .annotate(lead_partner_name=lead_partner_name())
+        .annotate(
+            lead_partner_name=lead_partner("name"),
+            lead_partner_municipality=lead_partner("municipality"),
+        )
     )
     for project in projects:
+        # Marked with who leads it, unless this page's municipality owns or leads it.
+        ours = municipality.pk in (project.municipality_id, project.lead_partner_municipality)
         project.led_by = (
-            None
-            if project.municipality_id == municipality.pk
-            else project.lead_partner_name or project.municipality.public_name
+            None if ours else project.lead_partner_name or project.municipality.public_name
         )
     page.projects = split_by_status(projects)
     page.stories = list(story_queryset().filter(municipality=municipality).order_by("order"))
@@ -375,12 +381,13 @@ def municipality_page(municipality: Municipality) -> MunicipalityPage:
     return page
 
 
-def lead_partner_name() -> Subquery:
-    """The name of a project's lead partner, for a list that shows who leads it."""
+def lead_partner(field: str) -> Subquery:
+    """A field of a project's lead partner's organisation ("name", "municipality"), for a
+    list that shows who leads it."""
     return Subquery(
         ProjectParticipant.objects.filter(
             project=OuterRef("pk"), role=ParticipantRole.LEAD_PARTNER
-        ).values("organisation__name")[:1]
+        ).values(f"organisation__{field}")[:1]
     )
 
 

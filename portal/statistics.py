@@ -58,6 +58,7 @@ from networks.models import Membership
 from partnerships.models import Partnership, PartnershipParty, PartyRole
 from portal.charts import COUNT, Chart, ChartRow, bar_chart, live_series, share, survey_series
 from portal.choices import ActivityLevel, CooperationKind, WorldRegion
+from portal.countries import SWEDEN
 from portal.formatting import format_count, format_count_of
 from portal.models import (
     County,
@@ -275,11 +276,12 @@ def compute_statistics(
     )
     totals["projects"] = projects.count()
     totals["memberships"] = memberships.count()
+    # The partners abroad: a pair of two Swedish municipalities is no foreign country.
+    partners_abroad = PartnershipParty.objects.filter(
+        role=PartyRole.PARTNER, partnership__in=live.filter(kind__in=TWIN_OR_PARTNERSHIP)
+    ).exclude(organisation__country=SWEDEN)
     by_country = list(
-        PartnershipParty.objects.filter(
-            role=PartyRole.PARTNER, partnership__in=live.filter(kind__in=TWIN_OR_PARTNERSHIP)
-        )
-        .values(
+        partners_abroad.values(
             "organisation__country__code",
             "organisation__country__name",
             "organisation__country__world_region",
@@ -288,10 +290,7 @@ def compute_statistics(
         .order_by()
     )
     by_region = dict(
-        PartnershipParty.objects.filter(
-            role=PartyRole.PARTNER, partnership__in=live.filter(kind__in=TWIN_OR_PARTNERSHIP)
-        )
-        .values_list("organisation__country__world_region")
+        partners_abroad.values_list("organisation__country__world_region")
         .annotate(partnerships=Count("partnership", distinct=True))
         .order_by()
     )

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from portal.admin_base import (
     NeedsReviewFilter,
+    PartyRowAdminMixin,
     PortalAdmin,
     PublishAdminMixin,
     ReviewAdminMixin,
@@ -173,7 +174,7 @@ class ProjectAdmin(
 
 
 @admin.register(ProjectParticipant)
-class ProjectParticipantAdmin(PortalAdmin):
+class ProjectParticipantAdmin(PartyRowAdminMixin, PortalAdmin):
     list_display = ["organisation", "project", "role"]
     list_select_related = ["organisation", "project"]
     list_filter = ["role"]

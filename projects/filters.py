@@ -83,7 +83,7 @@ class ProjectFilter(PeriodFilterSet):
 class StoryFilter(PublicFilterSet):
     search_fields = ("title", "teaser", "partner__name", "municipality__short_name")
 
-    municipality = municipality_filter(method=involving)
+    municipality = municipality_filter()
     country = country_filter("partner__country", "partner_country")
 
     class Meta:

@@ -605,18 +605,21 @@ class Plan:
 
     @property
     def awaiting_confirmation(self) -> int:
-        """Swedish parties the import names that their own coordinators must confirm."""
+        """How many Swedish municipalities and regions the import names as parties that
+        their own coordinators must confirm (each once, however many projects)."""
         user = self.user
-        return sum(
-            1
-            for project in self.to_import
-            for partner in project.swedish_parties
-            if partner.municipality.pk != project.owner.pk
-            and needs_confirmation(
-                partner.organisation or new_own_organisation(partner.municipality),
-                owner_id=project.owner.pk,
-                user=user,
-            )
+        return len(
+            {
+                partner.municipality.pk
+                for project in self.to_import
+                for partner in project.swedish_parties
+                if partner.municipality.pk != project.owner.pk
+                and needs_confirmation(
+                    partner.organisation or new_own_organisation(partner.municipality),
+                    owner_id=project.owner.pk,
+                    user=user,
+                )
+            }
         )
 
 
@@ -1085,7 +1088,7 @@ def result_message(result: ImportResult, *, published: bool) -> str:
 
     return (
         f"{count(result.projects, 'projekt', 'projekt')} importerades "
-        f"{'publicerade' if published else 'som utkast'}, med "
+        f"{'och publicerades' if published else 'som utkast'}, med "
         f"{count(result.participants, 'deltagare', 'deltagare')} och "
         f"{count(result.organisations, 'ny organisation', 'nya organisationer')}. "
         f"{count(result.skipped, 'projekt', 'projekt')} hoppades över."

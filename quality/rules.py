@@ -30,7 +30,7 @@ from portal.models import Municipality, Survey
 from portal.names import NAME_PREFIXES, NAME_SUFFIXES, fold, organisation_name_keys
 from portal.review import ReviewedModel, needs_review_q
 from portal.roles import is_national_editor
-from portal.scoping import editable, is_scoped, municipality_ids, visible
+from portal.scoping import editable, is_scoped, municipality_ids
 from projects.models import Initiative, Programme, Project, ProjectParticipant, Story
 from quality.models import LinkCheck
 
@@ -147,16 +147,16 @@ def linked_organisations(user):
     if is_national_editor(user):
         return organisations
     return organisations.filter(
-        Q(municipality__in=visible(Municipality.objects.all(), user))
-        | Q(pk__in=visible(PartnershipParty.objects.all(), user).values("organisation"))
-        | Q(pk__in=visible(ProjectParticipant.objects.all(), user).values("organisation"))
+        Q(municipality__in=editable(Municipality.objects.all(), user))
+        | Q(pk__in=editable(PartnershipParty.objects.all(), user).values("organisation"))
+        | Q(pk__in=editable(ProjectParticipant.objects.all(), user).values("organisation"))
         | Q(
-            pk__in=visible(Partnership.objects.filter(coordinated_by__isnull=False), user).values(
+            pk__in=editable(Partnership.objects.filter(coordinated_by__isnull=False), user).values(
                 "coordinated_by"
             )
         )
         | Q(
-            pk__in=visible(Person.objects.filter(organisation__isnull=False), user).values(
+            pk__in=editable(Person.objects.filter(organisation__isnull=False), user).values(
                 "organisation"
             )
         )
@@ -168,7 +168,7 @@ def linked_networks(user):
     networks = Network.objects.all()
     if is_national_editor(user):
         return networks
-    return networks.filter(pk__in=visible(Membership.objects.all(), user).values("network"))
+    return networks.filter(pk__in=editable(Membership.objects.all(), user).values("network"))
 
 
 def _partnership_label(municipality: str, name: str, kind: str) -> str:
@@ -543,7 +543,7 @@ def people_with_same_email(user) -> list[Finding]:
         by_email[email.strip().casefold()].append((pk, label, email))
     groups = {email: people for email, people in by_email.items() if len(people) > 1}
     candidate_ids = {pk for people in groups.values() for pk, _label, _email in people}
-    in_scope = _ids_in_scope(visible(Person.objects.all(), user), candidate_ids, user)
+    in_scope = _ids_in_scope(editable(Person.objects.all(), user), candidate_ids, user)
     findings = []
     for email, people in sorted(groups.items()):
         if not {pk for pk, _label, _email in people} & in_scope:
@@ -581,7 +581,7 @@ def same_pair_twice(user) -> list[Finding]:
         municipality,
         organisation_id,
         organisation,
-    ) in visible(
+    ) in editable(
         PartnershipParty.objects.filter(role=PartyRole.PARTNER).order_by(), user
     ).values_list(*_PARTY_FIELDS[:-1], "organisation_id", "organisation__name"):
         key = (municipality_id, organisation_id, kind)
@@ -663,7 +663,7 @@ def registered_from_both_sides(user) -> list[Finding]:
 
 def _live_without_activity_level(user):
     today = timezone.localdate()
-    return visible(Partnership.objects.live(on=today).filter(activity_level=""), user).exclude(
+    return editable(Partnership.objects.live(on=today).filter(activity_level=""), user).exclude(
         start_date__gt=today
     )
 
@@ -703,7 +703,7 @@ def live_without_activity_level_links(user) -> list[BulkLink]:
 
 def ended_without_reason_or_date(user) -> list[Finding]:
     """Ended partnerships that do not say why they ended, or when. One query."""
-    partnerships = visible(
+    partnerships = editable(
         Partnership.objects.finished().filter(Q(end_reason="") | Q(end_date__isnull=True)),
         user,
     ).select_related("municipality")
@@ -752,7 +752,7 @@ def _not_reviewed_by_model(user):
         records = model._default_manager.filter(needs_review_q())
         if model is Municipality:
             records = records.filter(is_published=True)
-        yield model, visible(records, user)
+        yield model, editable(records, user)
 
 
 def count_not_reviewed(user) -> int:
@@ -821,7 +821,7 @@ def not_reviewed_links(user) -> list[BulkLink]:
 
 def published_without_contact(user) -> list[Finding]:
     """Published municipality pages with nobody to contact. One query."""
-    municipalities = visible(
+    municipalities = editable(
         Municipality.objects.published().filter(contacts__isnull=True).order_by("short_name"),
         user,
     )
@@ -836,7 +836,7 @@ def published_without_contact(user) -> list[Finding]:
 
 def contacts_without_email_or_phone(user) -> list[Finding]:
     """Contact people with neither e-mail nor phone. One query."""
-    people = visible(
+    people = editable(
         Person.objects.filter(email="")
         .filter(Q(phone="") | Q(phone__isnull=True))
         .select_related("organisation"),
@@ -866,7 +866,7 @@ def link_sources() -> list[tuple]:
         )
 
     def scoped(model):
-        return lambda user: visible(model.objects.all(), user)
+        return lambda user: editable(model.objects.all(), user)
 
     return [
         (Municipality, "website", scoped(Municipality), lambda record: record.public_name),
@@ -874,14 +874,14 @@ def link_sources() -> list[tuple]:
         (
             Project,
             "website",
-            lambda user: visible(Project.objects.select_related("municipality"), user),
+            lambda user: editable(Project.objects.select_related("municipality"), user),
             _review_label,
         ),
         (Network, "website", linked_networks, str),
         (
             Story,
             "url",
-            lambda user: visible(Story.objects.select_related("municipality"), user),
+            lambda user: editable(Story.objects.select_related("municipality"), user),
             _review_label,
         ),
         (Programme, "website", national_only(Programme), str),

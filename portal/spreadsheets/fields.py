@@ -96,4 +96,9 @@ class ChildListField(Field):
         manager = getattr(instance, self.attribute)
         for name, item in wanted.items():
             if name not in current:
-                manager.create(**item)
+                child = manager.model(**item, **{manager.field.name: instance})
+                if hasattr(child, "ask_confirmation"):
+                    # A Swedish municipality named by someone who does not coordinate it
+                    # waits for its word (portal.parties), as in the admin's forms.
+                    child.ask_confirmation(kwargs.get("user"))
+                child.save()

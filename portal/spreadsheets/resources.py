@@ -94,6 +94,13 @@ class SpreadsheetResource(resources.ModelResource):
     def get_display_name(cls):
         return capfirst(str(cls._meta.model._meta.verbose_name_plural))
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        """The library's save_m2m passes no user; the child lists need it (a party named
+        by someone who does not coordinate it waits for confirmation)."""
+        if is_m2m and isinstance(field, ChildListField):
+            kwargs.setdefault("user", self.user)
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
     # Headers
 
     def column_names(self) -> list[str]:

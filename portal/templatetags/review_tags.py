@@ -7,7 +7,7 @@ from partnerships.models import Partnership
 from portal.confirmations import awaiting_count
 from portal.models import Municipality
 from portal.review import needs_review_q
-from portal.scoping import visible
+from portal.scoping import editable
 from projects.models import Project
 
 register = template.Library()
@@ -20,7 +20,7 @@ def review_summary(context):
     for model in (Municipality, Partnership, Project):
         if not user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
             continue
-        count = visible(model._default_manager.filter(needs_review_q()), user).count()
+        count = editable(model._default_manager.filter(needs_review_q()), user).count()
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         rows.append(
             {

@@ -234,7 +234,7 @@ def test_a_pair_of_two_swedish_municipalities_is_one_record_on_both_pages(editor
     plan = plan_of(("Strömstad", "Lysekil", "Sverige", 1990, ""), user=editor)
     (planned,) = plan.rows
     assert planned.status is RowStatus.NEW, planned.reason
-    assert "syns på både Strömstads och Lysekils sida" in planned.reason
+    assert "syns på sidorna för både Strömstad och Lysekil" in planned.reason
 
     twin_towns_import(plan=plan, user=editor, publish=True)
     pair = Partnership.objects.get(municipality__slug="stromstad", kind="vanort")
@@ -816,7 +816,7 @@ def test_command_dry_run_prints_the_report_and_writes_nothing(list_file):
 def test_command_apply_with_user(list_file, editor):
     output = run_command(str(list_file), "--apply", "--publish", "--user", editor.username)
 
-    assert "3 vänorter importerades publicerade, med 1 ny ort." in output
+    assert "3 vänorter importerades och publicerades, med 1 ny ort." in output
     partnership = Partnership.objects.get(municipality__slug="kalmar", name="Nowa Testowa")
     assert partnership.is_published
     assert partnership.history.get().history_user == editor

@@ -189,3 +189,15 @@ def test_dropdowns_are_in_swedish_alphabetical_order(client, path):
     countries = [str(label) for _value, label in form.fields["country"].choices]
     assert countries.index("Moçambique") < countries.index("Montenegro")
     assert countries.index("Åland") < countries.index("Österrike") if "Åland" in countries else True
+
+
+@pytest.mark.parametrize(
+    "path", ["/projekt/", "/samarbeten/", "/natverk/", "/berattelser/", "/soker-partner/"]
+)
+def test_every_list_filters_by_municipality(client, path):
+    """Each list's Kommun filter narrows it to that municipality's entries (and never fails)."""
+    response = client.get(path, {"municipality": "trollhattan"})
+    assert response.status_code == 200
+    filtered = response.context["page_obj"].paginator.count
+    assert filtered <= client.get(path).context["page_obj"].paginator.count
+    assert "municipality" not in response.context["filter"].errors

@@ -89,11 +89,12 @@ def test_the_project_page_names_the_swedish_parties_roles_and_budgets(client, sh
 
 
 def test_each_partys_filter_finds_it_in_the_list_the_download_and_the_api(client, shared_project):
+    kristianstads = Project.objects.get(slug="kommunal-hallbar-tillvaxt-oresundsregionen")
     for slug in ("vaxjo", "ljungby", "region-skane"):
-        page = client.get("/projekt/", {"municipality": slug})
-        assert shared_project in page.context["page_obj"].object_list or TITLE in (
-            page.content.decode()
-        ), slug
+        found = set(Project.objects.published().involving(Municipality.objects.get(slug=slug)))
+        page = client.get("/projekt/", {"municipality": slug, "q": "cirkulär upphandling"})
+        assert list(page.context["page_obj"].object_list) == [shared_project], slug
+        assert shared_project in found and kristianstads not in found, slug
         api = client.get("/api/v1/projects/", {"municipality": slug}).json()
         assert shared_project.slug in [row["slug"] for row in api["results"]], slug
     _, data = download(client, "/projekt/", "csv", {"municipality": "ljungby"})
@@ -291,7 +292,11 @@ def test_the_shared_municipality_follows_the_organisation_and_the_owner(client, 
     organisation.save()
     ljungby_row.refresh_from_db()
     assert ljungby_row.party_municipality.slug == "alvesta"
-    assert shared_project in Project.objects.involving(Municipality.objects.get(slug="alvesta"))
+    # Alvesta is named now, by nobody of its own: it waits for Alvesta's word.
+    assert ljungby_row.awaiting_confirmation
+    alvesta = Municipality.objects.get(slug="alvesta")
+    assert shared_project not in Project.objects.involving(alvesta)
+    assert shared_project in Project.objects.involving(alvesta, include_awaiting=True)
     # Ljungby has nothing left published: no page.
     assert client.get("/kommuner/ljungby/").status_code == 404
     # The project changes owner to Region Skåne: Region Skåne's row no longer shares it,
@@ -305,3 +310,67 @@ def test_the_shared_municipality_follows_the_organisation_and_the_owner(client, 
     assert rows["region-skane"] is None
     assert rows["vaxjo"] == Municipality.objects.get(slug="vaxjo").pk
     assert TITLE in client.get("/kommuner/vaxjo/").content.decode()
+
+
+def test_a_party_that_has_ended_no_longer_takes_part(client):
+    """Region Kronoberg was a formal party to Växjö's JB Marks partnership until 2018."""
+    jb_marks = Partnership.objects.get(slug="vaxjo-jb-marks")
+    kronoberg = Municipality.objects.get(slug="region-kronoberg")
+    almhult = Municipality.objects.get(slug="almhult")
+    assert jb_marks not in Partnership.objects.involving(kronoberg)
+    assert jb_marks in Partnership.objects.involving(almhult)
+    page = client.get("/samarbeten/vaxjo-jb-marks/").content.decode()
+    others = page.split("Fler svenska parter")[1].split("</dd>")[0]
+    assert "Älmhult" in others and "Region Kronoberg" not in others
+    assert "JB Marks" not in client.get("/kommuner/region-kronoberg/").content.decode()
+
+
+def test_a_page_does_not_say_it_is_led_by_its_own_municipality(client, shared_project):
+    ProjectParticipant.objects.filter(project=shared_project, role="lead_partner").update(
+        role="partner"
+    )
+    ProjectParticipant.objects.filter(
+        project=shared_project, organisation__municipality__slug="ljungby"
+    ).update(role="lead_partner")
+    ljungby = client.get("/kommuner/ljungby/").content.decode()
+    assert TITLE in ljungby and "leds av" not in ljungby
+    assert "leds av Ljungby kommun" in client.get("/kommuner/region-skane/").content.decode()
+
+
+def test_declining_the_only_partner_of_a_swedish_pair_makes_it_a_draft(client, make_coordinator):
+    pair = make_partnership(
+        name="Lunds kommun", municipality=Municipality.objects.get(slug="vaxjo"), is_published=True
+    )
+    pair.save()
+    row = PartnershipParty.objects.create(
+        partnership=pair, organisation=own_organisation("lund"), role="partner"
+    )
+    PartnershipParty.objects.filter(pk=row.pk).update(awaiting_confirmation=True)
+    client.force_login(make_coordinator("lund"))
+    response = client.post(
+        "/admin/bekrafta/", {"kind": "samarbete", "id": row.pk, "answer": "avboj"}, follow=True
+    )
+    assert "har gjorts till utkast" in response.content.decode()
+    pair.refresh_from_db()
+    assert not pair.is_published
+
+
+def test_a_swedish_twin_town_is_no_partner_country_in_the_statistics(client):
+    from tests.public.test_statistics import table as stats_table
+
+    caption = "Aktuella samarbeten och länder i portalen och i SKL:s enkät 2018 (hela riket)"
+    key = "Länder med vänorter eller kommunala partnerskap"
+    before = stats_table(client.get("/statistik/"), caption)[key][0]
+    pair = make_partnership(
+        name="Lund", municipality=Municipality.objects.get(slug="vaxjo"), is_published=True
+    )
+    pair.save()
+    PartnershipParty.objects.create(
+        partnership=pair, organisation=own_organisation("lund"), role="partner"
+    )
+    assert stats_table(client.get("/statistik/"), caption)[key][0] == before
+    countries = stats_table(
+        client.get("/statistik/"),
+        "Länder med pågående vänorter eller kommunala partnerskap i portalen",
+    )
+    assert "Sverige" not in countries
