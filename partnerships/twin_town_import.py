@@ -40,7 +40,7 @@ from django.db import transaction
 
 from contacts.models import Organisation, OrganisationKind, OrganisationName
 from partnerships.models import Partnership, PartnershipParty, PartyRole
-from portal.bulk_import import create_with_history, unique_slug
+from portal.bulk_import import StalePlanError, create_with_history, unique_slug
 from portal.choices import CooperationKind
 from portal.countries import SWEDEN, country_code_for, country_suggestions
 from portal.formatting import DatePrecision, format_megabytes, join_swedish
@@ -614,10 +614,6 @@ def result_message(result: ImportResult, *, published: bool) -> str:
         f"{_count(result.duplicates, 'dubblett', 'dubbletter')} och "
         f"{_count(result.unmatched, 'rad med fel', 'rader med fel')} hoppades över."
     )
-
-
-class StalePlanError(Exception):
-    """The register changed between the dry run and the import; nothing was written."""
 
 
 def _check_allowed(plan: Plan, user) -> None:

@@ -5,12 +5,8 @@ plan posted back by the browser); the confirmation plans them again against the 
 as it is then and imports through `twin_towns_import`, all or nothing.
 """
 
-import uuid
-
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
@@ -18,7 +14,6 @@ from contacts.models import Organisation
 from partnerships.twin_town_import import (
     MAX_FILE_SIZE,
     SourceRow,
-    StalePlanError,
     TwinTownFileError,
     read_twin_town_file,
     result_message,
@@ -26,6 +21,7 @@ from partnerships.twin_town_import import (
     twin_towns_import,
     twin_towns_plan,
 )
+from portal.bulk_import import confirm_staged, stage_preview
 from portal.roles import is_national_editor
 
 SESSION_KEY = "twin_town_import"
@@ -108,14 +104,14 @@ class TwinTownImportAdminMixin:
         if request.method == "POST" and form.is_valid():
             rows = form.cleaned_data["rows"]
             plan = twin_towns_plan(rows=rows, user=request.user)
-            token = uuid.uuid4().hex
-            request.session[SESSION_KEY] = {
-                "token": token,
-                "rows": [row.as_list() for row in rows],
-                "publish": form.cleaned_data["publish"],
-                "filename": form.cleaned_data["file"].name,
-                "expected": len(plan.to_import),
-            }
+            token = stage_preview(
+                request,
+                SESSION_KEY,
+                plan,
+                rows=[row.as_list() for row in rows],
+                publish=form.cleaned_data["publish"],
+                filename=form.cleaned_data["file"].name,
+            )
             return self._twin_town_report(
                 request, plan, token, form.cleaned_data["publish"], form.cleaned_data["file"].name
             )
@@ -142,36 +138,24 @@ class TwinTownImportAdminMixin:
     def twin_town_confirm_view(self, request):
         if not self.has_twin_town_import_permission(request):
             raise PermissionDenied
-        upload_url = reverse("admin:partnerships_partnership_import_twin_towns")
-        if request.method != "POST":
-            return HttpResponseRedirect(upload_url)
-        stored = request.session.get(SESSION_KEY)
-        if not stored or stored.get("token") != request.POST.get("token"):
-            messages.error(
-                request,
-                "Förhandsgranskningen finns inte längre (den har gått ut eller ersatts av en "
-                "nyare). Inget har importerats; ladda upp filen igen.",
-            )
-            return HttpResponseRedirect(upload_url)
-        rows = [SourceRow.from_list(values) for values in stored["rows"]]
-        plan = twin_towns_plan(rows=rows, user=request.user)
-        if len(plan.to_import) != stored["expected"]:
-            messages.warning(
-                request,
-                "Registret har ändrats sedan förhandsgranskningen. Inget har importerats; "
-                "granska den nya rapporten och bekräfta igen.",
-            )
-            stored["expected"] = len(plan.to_import)
-            request.session[SESSION_KEY] = stored
-            return self._twin_town_report(
-                request, plan, stored["token"], stored["publish"], stored["filename"]
-            )
-        try:
+
+        def plan_again(stored):
+            rows = [SourceRow.from_list(values) for values in stored["rows"]]
+            return twin_towns_plan(rows=rows, user=request.user)
+
+        def run_import(plan, stored):
             result = twin_towns_import(plan=plan, user=request.user, publish=stored["publish"])
-        except StalePlanError as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(upload_url)
-        del request.session[SESSION_KEY]
-        messages.success(request, result_message(result, published=stored["publish"]))
+            return result_message(result, published=stored["publish"])
+
         changelist = reverse("admin:partnerships_partnership_changelist")
-        return HttpResponseRedirect(f"{changelist}?kind__exact=vanort")
+        return confirm_staged(
+            request,
+            session_key=SESSION_KEY,
+            upload_url=reverse("admin:partnerships_partnership_import_twin_towns"),
+            plan_again=plan_again,
+            report=lambda plan, stored: self._twin_town_report(
+                request, plan, stored["token"], stored["publish"], stored["filename"]
+            ),
+            run_import=run_import,
+            done_url=f"{changelist}?kind__exact=vanort",
+        )

@@ -9,16 +9,13 @@ back by the browser); the confirmation plans them again against the register as 
 and imports all or nothing.
 """
 
-import uuid
-
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from contacts.models import Organisation
+from portal.bulk_import import confirm_staged, stage_preview
 from portal.roles import is_national_editor
 from projects.models import Programme
 from projects.partner_list_import import (
@@ -26,7 +23,6 @@ from projects.partner_list_import import (
     PartnerListFileError,
     ProjectStatus,
     SourceRow,
-    StalePlanError,
     file_is_partner_list,
     partner_list_import,
     partner_list_plan,
@@ -146,14 +142,14 @@ class PartnerListImportAdminMixin:
     def partner_list_preview(self, request, rows, filename: str, *, programme=None):
         """Plan the rows and show the report; the session keeps them for the confirmation."""
         plan = partner_list_plan(rows=rows, user=request.user, programme=programme)
-        token = uuid.uuid4().hex
-        request.session[SESSION_KEY] = {
-            "token": token,
-            "rows": [row.as_list() for row in rows],
-            "filename": filename,
-            "programme": programme.pk if programme else None,
-            "expected": len(plan.to_import),
-        }
+        token = stage_preview(
+            request,
+            SESSION_KEY,
+            plan,
+            rows=[row.as_list() for row in rows],
+            filename=filename,
+            programme=programme.pk if programme else None,
+        )
         return self._partner_list_report(request, plan, token, filename)
 
     def _partner_list_report(self, request, plan, token, filename):
@@ -180,35 +176,25 @@ class PartnerListImportAdminMixin:
     def partner_list_confirm_view(self, request):
         if not self.has_partner_list_permission(request):
             raise PermissionDenied
-        upload_url = reverse("admin:projects_project_import_partner_list")
-        if request.method != "POST":
-            return HttpResponseRedirect(upload_url)
-        stored = request.session.get(SESSION_KEY)
-        if not stored or stored.get("token") != request.POST.get("token"):
-            messages.error(
-                request,
-                "Förhandsgranskningen finns inte längre (den har gått ut eller ersatts av en "
-                "nyare). Inget har importerats; ladda upp filen igen.",
-            )
-            return HttpResponseRedirect(upload_url)
-        rows = [SourceRow.from_list(values) for values in stored["rows"]]
-        programme = Programme.objects.filter(pk=stored["programme"]).first()
-        plan = partner_list_plan(rows=rows, user=request.user, programme=programme)
-        if len(plan.to_import) != stored["expected"]:
-            messages.warning(
-                request,
-                "Registret har ändrats sedan förhandsgranskningen. Inget har importerats; "
-                "granska den nya rapporten och bekräfta igen.",
-            )
-            stored["expected"] = len(plan.to_import)
-            request.session[SESSION_KEY] = stored
-            return self._partner_list_report(request, plan, stored["token"], stored["filename"])
         publish = request.POST.get("publish") == "1"
-        try:
+
+        def plan_again(stored):
+            rows = [SourceRow.from_list(values) for values in stored["rows"]]
+            programme = Programme.objects.filter(pk=stored["programme"]).first()
+            return partner_list_plan(rows=rows, user=request.user, programme=programme)
+
+        def run_import(plan, stored):
             result = partner_list_import(plan=plan, user=request.user, publish=publish)
-        except (StalePlanError, PermissionDenied) as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(upload_url)
-        del request.session[SESSION_KEY]
-        messages.success(request, result_message(result, published=publish))
-        return HttpResponseRedirect(reverse("admin:projects_project_changelist"))
+            return result_message(result, published=publish)
+
+        return confirm_staged(
+            request,
+            session_key=SESSION_KEY,
+            upload_url=reverse("admin:projects_project_import_partner_list"),
+            plan_again=plan_again,
+            report=lambda plan, stored: self._partner_list_report(
+                request, plan, stored["token"], stored["filename"]
+            ),
+            run_import=run_import,
+            done_url=reverse("admin:projects_project_changelist"),
+        )

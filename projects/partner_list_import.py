@@ -42,7 +42,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from contacts.models import Organisation, OrganisationKind, OrganisationName
-from portal.bulk_import import create_with_history, unique_slug
+from portal.bulk_import import StalePlanError, create_with_history, unique_slug
 from portal.choices import Currency
 from portal.countries import SWEDEN, country_code_for, country_suggestions
 from portal.formatting import DatePrecision, format_megabytes, format_money, join_swedish
@@ -1093,10 +1093,6 @@ def result_message(result: ImportResult, *, published: bool) -> str:
         f"{count(result.organisations, 'ny organisation', 'nya organisationer')}. "
         f"{count(result.skipped, 'projekt', 'projekt')} hoppades över."
     )
-
-
-class StalePlanError(Exception):
-    """The register changed between the dry run and the import; nothing was written."""
 
 
 def partner_list_import(*, plan: Plan, user=None, publish: bool = False) -> ImportResult:
