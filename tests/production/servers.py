@@ -210,7 +210,8 @@ def rss_mb(pid: int) -> float:
 @dataclass
 class Load:
     """`clients` threads, each on its own keep-alive connection, requesting `paths` in turn
-    until stopped; every answer is kept as (seconds since start, status), 0 for no answer."""
+    until stopped; every answer is kept as (seconds since start, status, path), status 0 for
+    no answer."""
 
     port: int
     paths: list[str]
@@ -251,7 +252,7 @@ class Load:
                 connection = None
                 time.sleep(0.05)
             with self._lock:
-                self.answers.append((time.monotonic() - self.started, status))
+                self.answers.append((time.monotonic() - self.started, status, path))
                 if status == 503:
                     self.last_503 = body
 
@@ -271,4 +272,9 @@ class Load:
 
     def statuses(self, start: float = 0.0, end: float = float("inf")) -> Counter:
         with self._lock:
-            return Counter(status for at, status in self.answers if start <= at < end)
+            return Counter(status for at, status, _path in self.answers if start <= at < end)
+
+    def paths_answered(self, status: int = 200) -> Counter:
+        """How many times each path was answered with `status`."""
+        with self._lock:
+            return Counter(path for _at, answer, path in self.answers if answer == status)
