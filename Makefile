@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate load test lint check browser bench bench-twin-towns bench-project-list bench-load bench-downloads clean
+.PHONY: install run serve migrate load test lint check browser bench bench-twin-towns bench-project-list bench-load bench-pages bench-downloads clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -92,6 +92,11 @@ bench-load: install
 		fi; \
 	fi
 	$(BIN)/python bench/load.py
+
+# Every page type at scale without the page cache, one request at a time: p50/p95 beside the
+# targets of issue 17 (bench/pages.py), on the same database as bench-load.
+bench-pages: install
+	$(BIN)/python bench/pages.py
 
 # The whole project list (50 000 rows) downloaded as CSV, XLSX and JSON: time to the first
 # bytes, total time and peak memory (bench/downloads.py), on the same database as bench-load.
