@@ -1,4 +1,8 @@
+"""The sitemap: /sitemap.xml is an index of one sitemap per section (/sitemap-<section>.xml),
+each split by Django into files of at most `limit` addresses (?p=2, ?p=3, …)."""
+
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from networks.models import Network
@@ -28,48 +32,59 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
-class MunicipalitySitemap(Sitemap):
-    def items(self):
-        return Municipality.objects.public().order_by("slug")
+class RecordSitemap(Sitemap):
+    """The detail pages of the records residents may see (`records()`, the model's own
+    rule), read as (slug, updated_at) pairs in primary-key order: one query per file, and a
+    new record lands on the last page instead of moving every later one."""
 
-    def lastmod(self, item):
-        return item.updated_at
+    limit = 5_000
+    url_name = ""
+
+    def records(self):
+        raise NotImplementedError
+
+    def items(self):
+        return self.records().order_by("pk").values_list("slug", "updated_at")
 
     def location(self, item):
-        return reverse("portal:municipality_detail", args=[item.slug])
-
-
-class PartnershipSitemap(Sitemap):
-    def items(self):
-        return Partnership.objects.published().order_by("slug")
+        slug, _updated_at = item
+        return reverse(self.url_name, args=[slug])
 
     def lastmod(self, item):
-        return item.updated_at
+        _slug, updated_at = item
+        return updated_at
 
-    def location(self, item):
-        return reverse("partnerships:detail", args=[item.slug])
-
-
-class ProjectSitemap(Sitemap):
-    def items(self):
-        return Project.objects.published().order_by("slug")
-
-    def lastmod(self, item):
-        return item.updated_at
-
-    def location(self, item):
-        return reverse("projects:detail", args=[item.slug])
+    def get_latest_lastmod(self):
+        """For the index: one aggregate, not every item read."""
+        return self.records().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class NetworkSitemap(Sitemap):
-    def items(self):
-        return Network.objects.published().order_by("slug")
+class MunicipalitySitemap(RecordSitemap):
+    url_name = "portal:municipality_detail"
 
-    def lastmod(self, item):
-        return item.updated_at
+    def records(self):
+        return Municipality.objects.public()
 
-    def location(self, item):
-        return reverse("networks:detail", args=[item.slug])
+
+class PartnershipSitemap(RecordSitemap):
+    url_name = "partnerships:detail"
+
+    def records(self):
+        return Partnership.objects.published()
+
+
+class ProjectSitemap(RecordSitemap):
+    url_name = "projects:detail"
+
+    def records(self):
+        return Project.objects.published()
+
+
+class NetworkSitemap(RecordSitemap):
+    url_name = "networks:detail"
+
+    def records(self):
+        return Network.objects.published()
 
 
 SITEMAPS = {

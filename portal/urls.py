@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import include, path
 
 from portal.confirmations import confirmations_view
@@ -30,7 +30,13 @@ urlpatterns = [
     path("natverk/", include("networks.urls")),
     path("berattelser/", include(story_urlpatterns)),
     path("soker-partner/", include("seeking.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("flode/", include((feed_urlpatterns, "feeds"))),
     path("api/v1/", include("api.urls")),
     path("robots.txt", robots_txt, name="robots_txt"),

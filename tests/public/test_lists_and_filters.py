@@ -173,9 +173,10 @@ def test_robots_and_sitemap(client):
     robots = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in robots
     assert "Disallow: /*/ladda-ner." in robots
-    sitemap = client.get("/sitemap.xml").content.decode()
-    assert "/kommuner/vaxjo/" in sitemap
-    assert "/projekt/" in sitemap
+    index = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/sitemap-kommuner.xml</loc>" in index
+    assert "/kommuner/vaxjo/</loc>" in client.get("/sitemap-kommuner.xml").content.decode()
+    assert "/projekt/</loc>" in client.get("/sitemap-sidor.xml").content.decode()
 
 
 @pytest.mark.parametrize("path", ["/projekt/", "/samarbeten/"])

@@ -202,7 +202,7 @@ def test_unknown_query_parameters_are_ignored(client):
 
 
 def test_map_page_is_in_the_sitemap(client):
-    assert b"/karta/</loc>" in client.get("/sitemap.xml").content
+    assert b"/karta/</loc>" in client.get("/sitemap-sidor.xml").content
 
 
 # --- Tiles: off by default, on with MAP_TILE_URL ---------------------------------------------

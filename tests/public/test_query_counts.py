@@ -33,6 +33,11 @@ PAGES = {
     "tillgänglighet": "/om/tillganglighet/",
     "sök": "/sok/?q=a",
     "sitemap": "/sitemap.xml",
+    "sitemap sidor": "/sitemap-sidor.xml",
+    "sitemap kommuner": "/sitemap-kommuner.xml",
+    "sitemap samarbeten": "/sitemap-samarbeten.xml",
+    "sitemap projekt": "/sitemap-projekt.xml",
+    "sitemap nätverk": "/sitemap-natverk.xml",
 }
 MAX_QUERIES = 25
 

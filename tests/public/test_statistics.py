@@ -146,7 +146,7 @@ def test_the_page_is_in_the_menu_and_the_sitemap(client):
     html = response.content.decode()
     assert '<a href="/statistik/" aria-current="page">Statistik</a>' in html
     assert "<h1>Statistik</h1>" in html
-    assert "/statistik/" in client.get("/sitemap.xml").content.decode()
+    assert "/statistik/" in client.get("/sitemap-sidor.xml").content.decode()
 
 
 def test_key_figures_count_only_published_live_partnerships(client, county):

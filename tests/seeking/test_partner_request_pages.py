@@ -34,7 +34,7 @@ def public_paths(client, partner_request) -> dict[str, bool]:
         "detail": client.get(detail).status_code == 200,
         "municipality page": detail in municipality.content.decode(),
         "search": detail in search.content.decode(),
-        "sitemap": detail in client.get("/sitemap.xml").content.decode(),
+        "sitemap": detail in client.get("/sitemap-soker-partner.xml").content.decode(),
         "feed": detail in feed,
     }
 
@@ -267,8 +267,9 @@ def test_the_feed_lists_current_requests_as_plain_text(client):
 def test_the_sitemap_lists_the_list_and_current_requests(client):
     current = make_partner_request()
     expired = make_partner_request(valid_until=days_from_today(-1))
-    content = client.get("/sitemap.xml").content.decode()
-    assert "http://testserver/soker-partner/</loc>" in content
+    pages = client.get("/sitemap-sidor.xml").content.decode()
+    assert "http://testserver/soker-partner/</loc>" in pages
+    content = client.get("/sitemap-soker-partner.xml").content.decode()
     assert f"/soker-partner/{current.slug}/" in content
     assert f"/soker-partner/{expired.slug}/" not in content
 

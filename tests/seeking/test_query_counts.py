@@ -57,6 +57,7 @@ def test_each_page_costs_the_same_with_ten_times_the_requests(client):
         "search": "/sok/?q=s%C3%B6kning",
         "feed": "/flode/soker-partner/",
         "sitemap": "/sitemap.xml",
+        "sitemap file": "/sitemap-soker-partner.xml",
     }
     baseline = {name: count_queries(client, url) for name, url in pages.items()}
     grow(10, "b")
