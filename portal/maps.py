@@ -625,11 +625,16 @@ def group_markers(places: list[Place], distance: int = GROUP_DISTANCE) -> list[M
     Places with the most neighbours within `distance` become markers first, at their own
     point; every other place joins the nearest marker within that distance, or becomes one.
     Ties keep the places' order, so the result is deterministic. A grid of `distance`-sized
-    cells keeps the search local. Markers and their places come in the places' order."""
+    cells keeps the search local, and places on the same pixel are counted together, so
+    thousands of places in a few spots cost no more than a few spots. Markers and their
+    places come in the places' order."""
     limit = distance * distance
-    grid: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    on_pixel: dict[tuple[int, int], int] = {}
     for place in places:
-        grid.setdefault((place.x // distance, place.y // distance), []).append((place.x, place.y))
+        on_pixel[place.x, place.y] = on_pixel.get((place.x, place.y), 0) + 1
+    grid: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+    for (x, y), count in on_pixel.items():
+        grid.setdefault((x // distance, y // distance), []).append((x, y, count))
 
     def around(x: int, y: int, cells: dict) -> list:
         column, row = x // distance, y // distance
@@ -640,11 +645,42 @@ def group_markers(places: list[Place], distance: int = GROUP_DISTANCE) -> list[M
             for item in cells.get((column + dx, row + dy), ())
         ]
 
-    neighbours = []
-    for place in places:
-        x, y = place.x, place.y
-        nearby = around(x, y, grid)
-        neighbours.append(sum(1 for ox, oy in nearby if (ox - x) ** 2 + (oy - y) ** 2 < limit))
+    # Each cell's count and the box its pixels lie in: a cell whose box lies wholly within
+    # `distance` of a pixel counts at once, one wholly beyond it not at all.
+    cells = {
+        key: (
+            sum(count for _, _, count in items),
+            min(x for x, _, _ in items),
+            min(y for _, y, _ in items),
+            max(x for x, _, _ in items),
+            max(y for _, y, _ in items),
+        )
+        for key, items in grid.items()
+    }
+
+    def neighbours_of(x: int, y: int) -> int:
+        column, row = x // distance, y // distance
+        total = 0
+        for key in ((column + dx, row + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+            if key not in cells:
+                continue
+            count, left, top, right, bottom = cells[key]
+            far_x, far_y = max(x - left, right - x), max(y - top, bottom - y)
+            if far_x * far_x + far_y * far_y < limit:
+                total += count
+                continue
+            near_x, near_y = max(left - x, 0, x - right), max(top - y, 0, y - bottom)
+            if near_x * near_x + near_y * near_y >= limit:
+                continue
+            total += sum(
+                count
+                for ox, oy, count in grid[key]
+                if (ox - x) * (ox - x) + (oy - y) * (oy - y) < limit
+            )
+        return total
+
+    neighbours_on_pixel = {(x, y): neighbours_of(x, y) for x, y in on_pixel}
+    neighbours = [neighbours_on_pixel[place.x, place.y] for place in places]
     markers: dict[tuple[int, int], list[Marker]] = {}
     first_place: dict[int, int] = {}  # id(marker) -> index of its first place
     for index in sorted(range(len(places)), key=lambda i: (-neighbours[i], i)):
