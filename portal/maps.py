@@ -4,17 +4,22 @@ and stories are.
 The map is an SVG drawn here on the server, so it needs neither JavaScript nor map tiles:
 country outlines from the data the project ships (portal/data/countries.json, Natural Earth
 1:110m), an equirectangular projection fitted to the places, and each place a link to its
-entry in the list beside the map, which carries the same facts in text. When
-settings.MAP_TILE_URL is set, static/js/map.js lays a Leaflet tile map of the same places
-over it, and takes it away again when the tiles cannot be loaded.
+entry in a list with the same facts in text. When settings.MAP_TILE_URL is set,
+static/js/map.js lays a Leaflet tile map of the same points over it, and takes it away again
+when the tiles cannot be loaded.
 
 A partner place is an organisation outside Sweden with coordinates that is a partner in a
 published partnership, takes part in a published project or is the partner abroad of a
-published story. Under each place the list names at most
-LINKS_PER_KIND partnerships, projects and stories, and counts the rest with a link to the
-filtered list, so a place with thousands of projects costs no more than one with five.
-Points that would overlap on the SVG are drawn as one marker with their number, which
-leads to a list of those places. Three queries, whatever the data.
+published story. Under each place the list names at most LINKS_PER_KIND partnerships,
+projects and stories, and counts the rest with a link to the filtered list, so a place with
+thousands of projects costs no more than one with five. Points that would overlap on the SVG
+are drawn as one marker with their number, which leads to a list of those places.
+
+A municipality's page has a small map with the list of its places beside it (three
+queries). The national map (/karta/, one query) has thousands of places, so its list has one
+row a country, with links to the filtered public lists, and each country has a page of its
+places with their links (/karta/<code>/, PLACES_PER_PAGE at a time, four queries), where the
+national map's points lead.
 """
 
 from __future__ import annotations
@@ -26,12 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Case, Count, F, Q, Value, When, Window
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When, Window
 from django.db.models.functions import RowNumber
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from contacts.models import Organisation
 from partnerships.models import Partnership, PartnershipKind, PartnershipParty, PartyRole
 from portal.formatting import PeriodStatus, derive_status, group_thousands
 from portal.models import Municipality
@@ -63,6 +71,8 @@ GROUP_DISTANCE = 2 * GROUP_RADIUS
 LINKS_PER_KIND = 5
 #: A group marker's title names so many of its places, and counts the rest.
 GROUP_TITLE_NAMES = 5
+#: A country's page lists so many places at a time, each with its links.
+PLACES_PER_PAGE = 50
 
 
 # --- Country outlines ----------------------------------------------------------------------
@@ -370,6 +380,13 @@ class Place:
     #: Where the place is drawn on the SVG, in whole pixels.
     x: int = 0
     y: int = 0
+    #: Where the place's entry is when it is not in the list beside the map: on the
+    #: national map, its country's page.
+    url: str = ""
+    pk: int | None = None
+    #: Of "partnerships", "projects" and "stories", what the place is a partner in (read
+    #: for the national map, which shows no links).
+    kinds: set[str] = field(default_factory=set)
 
     @property
     def anchor(self) -> str:
@@ -383,6 +400,15 @@ class Place:
     def links(self) -> list[Link]:
         """Every link the list shows under the place."""
         return [link for group in self.link_groups for link in group.links]
+
+    @property
+    def href(self) -> str:
+        return self.url or f"#{self.anchor}"
+
+
+def place_order(place: Place) -> tuple[str, str, str]:
+    """Places are listed by country, then by name."""
+    return (place.country.casefold(), place.name.casefold(), place.anchor)
 
 
 def mapped(path: str) -> Q:
@@ -447,9 +473,12 @@ def detail_url(url_name: str):
     return lambda slug: pattern.replace(placeholder, slug, 1)
 
 
-def partner_places(municipality: Municipality | None = None) -> list[Place]:
+def partner_places(
+    municipality: Municipality | None = None, organisation_ids: list[int] | None = None
+) -> list[Place]:
     """The places of published partnerships, projects and stories (of one municipality, or
-    of all Sweden), ordered by country and name. Three queries.
+    of all Sweden; of these organisations only, when given), ordered by country and name.
+    Three queries.
 
     The rows are read as values, not model instances (a national map has tens of thousands);
     a period's status is derived by the function the models' `status_on` uses."""
@@ -464,6 +493,9 @@ def partner_places(municipality: Municipality | None = None) -> list[Place]:
             *own,
             "total",
         ]
+
+    def among(place_field: str) -> dict:
+        return {} if organisation_ids is None else {f"{place_field}__in": organisation_ids}
 
     def split(row: tuple) -> tuple[Place, Municipality, tuple, int]:
         """A row's place, municipality, own values and total."""
@@ -489,6 +521,7 @@ def partner_places(municipality: Municipality | None = None) -> list[Place]:
             published("partnership__", municipality, Partnership.objects),
             mapped("organisation"),
             role=PartyRole.PARTNER,
+            **among("organisation_id"),
         ),
         "organisation_id",
         "partnership__ends_on",
@@ -518,7 +551,9 @@ def partner_places(municipality: Municipality | None = None) -> list[Place]:
     project_url = detail_url("projects:detail")
     participants = first_of_each(
         ProjectParticipant.objects.filter(
-            published("project__", municipality, Project.objects), mapped("organisation")
+            published("project__", municipality, Project.objects),
+            mapped("organisation"),
+            **among("organisation_id"),
         ),
         "organisation_id",
         "project__ends_on",
@@ -548,7 +583,7 @@ def partner_places(municipality: Municipality | None = None) -> list[Place]:
         )
     municipality_url = detail_url("portal:municipality_detail")
     story_rows = first_of_each(
-        Story.objects.filter(published("", municipality), mapped("partner")),
+        Story.objects.filter(published("", municipality), mapped("partner"), **among("partner_id")),
         "partner_id",
         None,
         "title",
@@ -572,9 +607,7 @@ def partner_places(municipality: Municipality | None = None) -> list[Place]:
         ):
             if group.more_count:
                 group.list_url = list_url(url_name, each, municipality)
-    return sorted(
-        places.values(), key=lambda p: (p.country.casefold(), p.name.casefold(), p.anchor)
-    )
+    return sorted(places.values(), key=place_order)
 
 
 # --- Markers -------------------------------------------------------------------------------
@@ -587,6 +620,8 @@ class Marker:
     places: list[Place]
     x: int
     y: int
+    #: On the national map, a group's places by country (GroupCountry).
+    countries: list = field(default_factory=list)
 
     @property
     def is_group(self) -> bool:
@@ -597,6 +632,16 @@ class Marker:
         """Where the marker leads: the place in the list, or the group's entry."""
         first = self.places[0]
         return f"grupp-{first.slug}" if self.is_group else first.anchor
+
+    @property
+    def href(self) -> str:
+        """Where the marker leads: the group's entry, or the place's."""
+        return f"#{self.anchor}" if self.is_group else self.places[0].href
+
+    @property
+    def centre(self) -> Place:
+        """The place the marker is drawn at."""
+        return next(place for place in self.places if (place.x, place.y) == (self.x, self.y))
 
     @property
     def radius(self) -> int:
@@ -716,6 +761,8 @@ class PartnerMap:
     extent: tuple[float, float, float, float]
     countries: tuple[dict, ...] = ()
     markers: list[Marker] = field(default_factory=list)
+    #: The national map hands map.js its markers, not its thousands of places.
+    national: bool = False
 
     @property
     def groups(self) -> list[Marker]:
@@ -762,7 +809,9 @@ class PartnerMap:
             "tileUrl": self.tile_url,
             "attribution": self.tile_attribution,
             "bounds": [[round(south, 4), round(west, 4)], [round(north, 4), round(east, 4)]],
-            "places": [
+            "places": [self._tile_marker(marker) for marker in self.markers]
+            if self.national
+            else [
                 {
                     "lat": place.lat,
                     "lon": place.lon,
@@ -773,8 +822,26 @@ class PartnerMap:
             ],
         }
 
+    @staticmethod
+    def _tile_marker(marker: Marker) -> dict:
+        centre = marker.centre
+        if not marker.is_group:
+            name = f"{centre.name}, {centre.country}"
+        else:
+            names = ", ".join(place.name for place in marker.title_places)
+            name = f"{marker.count_display} orter: {names}"
+            if marker.count > GROUP_TITLE_NAMES:
+                name += f" och {marker.more_count_display} till"
+        return {
+            "lat": centre.lat,
+            "lon": centre.lon,
+            "name": name,
+            "href": marker.href,
+            "count": marker.count,
+        }
 
-def partner_map(places: list[Place]) -> PartnerMap | None:
+
+def partner_map(places: list[Place], *, national: bool = False) -> PartnerMap | None:
     """The map of these places with Sweden in view, or None when there is nothing to show."""
     if not places:
         return None
@@ -794,6 +861,7 @@ def partner_map(places: list[Place]) -> PartnerMap | None:
         extent=(min(lons), min(lats), max(lons), max(lats)),
         countries=country_paths(projection),
         markers=group_markers(places),
+        national=national,
     )
 
 
@@ -801,9 +869,179 @@ def municipality_partner_map(municipality: Municipality) -> PartnerMap | None:
     return partner_map(partner_places(municipality))
 
 
+# --- The national map and the pages of each country ---------------------------------------
+
+
+def mapped_places(country_code: str | None = None) -> list[Place]:
+    """Every place abroad of a published partnership, project or story (in one country, if
+    given), each with the kinds it is a partner in but without its links, ordered by country
+    and name. One query: a union of one semi-join per kind, which the database answers from
+    the places' side with an index probe each, where one condition with three ORs would
+    read every project participant."""
+    fields = ("id", "slug", "name", "country_id", "country__name", "latitude", "longitude")
+    candidates = Organisation.objects.filter(
+        latitude__isnull=False, longitude__isnull=False
+    ).exclude(country=HOME_COUNTRY)
+    if country_code is not None:
+        candidates = candidates.filter(country=country_code)
+    records = {
+        "partnerships": PartnershipParty.objects.filter(
+            published("partnership__", None), role=PartyRole.PARTNER, organisation=OuterRef("pk")
+        ),
+        "projects": ProjectParticipant.objects.filter(
+            published("project__", None), organisation=OuterRef("pk")
+        ),
+        "stories": Story.objects.filter(published("", None), partner=OuterRef("pk")),
+    }
+    first, *rest = (
+        candidates.filter(Exists(rows))
+        .annotate(record_kind=Value(kind))
+        .order_by()
+        .values_list(*fields, "record_kind")
+        for kind, rows in records.items()
+    )
+    places: dict[int, Place] = {}
+    for pk, slug, name, code, country, lat, lon, kind in first.union(*rest, all=True):
+        place = places.get(pk)
+        if place is None:
+            place = places[pk] = Place(slug, name, code, country, float(lat), float(lon), pk=pk)
+        place.kinds.add(kind)
+    return sorted(places.values(), key=place_order)
+
+
+@dataclass
+class CountryEntry:
+    """A country in the list beside the national map: its places, and its page."""
+
+    code: str
+    name: str
+    places: list[Place] = field(default_factory=list)
+
+    @property
+    def kinds(self) -> set[str]:
+        return {kind for place in self.places for kind in place.kinds}
+
+    @property
+    def url(self) -> str:
+        return reverse("portal:map_country", args=[self.code.lower()])
+
+    @property
+    def place_count(self) -> int:
+        return len(self.places)
+
+    @property
+    def place_count_display(self) -> str:
+        return group_thousands(self.place_count)
+
+    def list_url(self, url_name: str) -> str:
+        return f"{reverse(url_name)}?{urlencode({'country': self.code})}"
+
+    @property
+    def lists(self) -> list[dict]:
+        """The public lists of this country's partnerships, projects and stories, those
+        its places on the map are partners in."""
+        kinds = self.kinds
+        return [
+            {"kind": kind, "url": self.list_url(url_name)}
+            for kind, url_name in (
+                ("partnerships", "partnerships:list"),
+                ("projects", "projects:list"),
+                ("stories", "stories:list"),
+            )
+            if kind in kinds
+        ]
+
+
+@dataclass
+class GroupCountry:
+    """The places of a group marker in one country: the first few named, the rest counted."""
+
+    country: CountryEntry
+    places: list[Place]
+
+    @property
+    def named_places(self) -> list[Place]:
+        return self.places[:GROUP_TITLE_NAMES]
+
+    @property
+    def more_count(self) -> int:
+        return len(self.places) - len(self.named_places)
+
+    @property
+    def more_count_display(self) -> str:
+        return group_thousands(self.more_count)
+
+
+def country_page_url(country_url: str, index: int) -> str:
+    """The page of a country's list that holds its place number `index` (from 0)."""
+    page = index // PLACES_PER_PAGE + 1
+    return country_url if page == 1 else f"{country_url}?page={page}"
+
+
+def national_map() -> tuple[PartnerMap | None, list[CountryEntry]]:
+    """The map of every place and the list of their countries. The map leads from each point
+    to the place's entry on its country's page, and from a group's marker to the group's
+    entry, which names its places by country; the list has one row a country. So the page
+    grows with the countries and with what the map can show, never with the places. One
+    query."""
+    places = mapped_places()
+    countries: dict[str, CountryEntry] = {}
+    for place in places:
+        entry = countries.get(place.country_code)
+        if entry is None:
+            entry = countries[place.country_code] = CountryEntry(place.country_code, place.country)
+        entry.places.append(place)
+    for entry in countries.values():
+        url = entry.url
+        for index, place in enumerate(entry.places):
+            place.url = f"{country_page_url(url, index)}#{place.anchor}"
+    the_map = partner_map(places, national=True)
+    if the_map is not None:
+        for marker in the_map.groups:
+            by_country: dict[str, list[Place]] = {}
+            for place in marker.places:
+                by_country.setdefault(place.country_code, []).append(place)
+            marker.countries = [
+                GroupCountry(countries[code], sorted(found, key=place_order))
+                for code, found in sorted(
+                    by_country.items(), key=lambda item: countries[item[0]].name.casefold()
+                )
+            ]
+    return the_map, list(countries.values())
+
+
 def map_page(request):
+    the_map, countries = national_map()
     return render(
         request,
         "portal/map.html",
-        {"partner_map": partner_map(partner_places()), "nav": "karta"},
+        {"partner_map": the_map, "countries": countries, "nav": "karta"},
+    )
+
+
+def map_country_page(request, code: str):
+    """One country's places with their partnerships, projects and stories, PLACES_PER_PAGE
+    at a time, and a map of those on the page. Four queries."""
+    if code != code.lower():
+        return redirect("portal:map_country", code=code.lower(), permanent=True)
+    places = mapped_places(code.upper()) if len(code) == 2 else []
+    if not places:
+        raise Http404("Inga orter på kartan i det landet.")
+    country = CountryEntry(places[0].country_code, places[0].country, places)
+    paginator = Paginator(places, PLACES_PER_PAGE)
+    number = request.GET.get("page", "")
+    # As the public lists do: past the end is the last page; zero, negative or text the first.
+    page = paginator.get_page(number if number.isdigit() and int(number) >= 1 else 1)
+    shown = partner_places(organisation_ids=[place.pk for place in page.object_list])
+    return render(
+        request,
+        "portal/map_country.html",
+        {
+            "country": country,
+            "page_obj": page,
+            "first_shown": group_thousands(page.start_index()),
+            "last_shown": group_thousands(page.end_index()),
+            "partner_map": partner_map(shown),
+            "nav": "karta",
+        },
     )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("om/tillganglighet/", views.accessibility, name="accessibility"),
     path("sok/", views.search, name="search"),
     path("karta/", maps.map_page, name="map"),
+    path("karta/<slug:code>/", maps.map_country_page, name="map_country"),
     path("statistik/", statistics.statistics_page, name="statistics"),
     path("halsa/", health.health, name="health"),
 ]
