@@ -3,6 +3,9 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from portal.choices import WorldRegion
 from portal.formatting import PeriodStatus, swedish_sort_key
@@ -120,20 +123,48 @@ class PeriodFilterSet(PublicFilterSet):
         return form
 
 
+class ListSelect(forms.Select):
+    """A select written out in Python. Django renders each <option> through two templates,
+    about a tenth of a millisecond each, and the filter forms have some 700 options (every
+    country and municipality): most of a list's rendering time. Same HTML, same attributes."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    option["value"],
+                    flatatt(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))
+
+
 class SwedishOrderChoiceIterator(django_filters.fields.ModelChoiceIterator):
     """The choices in Swedish alphabetical order (portal.formatting.swedish_sort_key), which
     neither SQLite nor a C-collated PostgreSQL gives: "Moçambique" among the Mo-, Åland
     before Österrike."""
 
     def __iter__(self):
-        choices = list(super().__iter__())
-        models_ = [choice for choice in choices if choice[0] not in ("", self.field.null_value)]
-        yield from (choice for choice in choices if choice not in models_)
+        empty, models_ = [], []
+        for choice in super().__iter__():
+            (empty if choice[0] in ("", self.field.null_value) else models_).append(choice)
+        yield from empty
         yield from sorted(models_, key=lambda choice: swedish_sort_key(choice[1]))
 
 
 class SwedishOrderChoiceField(django_filters.fields.ModelChoiceField):
     iterator = SwedishOrderChoiceIterator
+    widget = ListSelect
 
 
 class SwedishOrderChoiceFilter(django_filters.ModelChoiceFilter):
@@ -141,7 +172,12 @@ class SwedishOrderChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 def municipality_choices():
-    return Municipality.objects.public().order_by("short_name")
+    # Only what the option shows and the filter looks up (not the intro texts).
+    return (
+        Municipality.objects.public()
+        .only("pk", "slug", "name", "display_name", "short_name")
+        .order_by("short_name")
+    )
 
 
 def involving(queryset, name, value):
@@ -182,21 +218,21 @@ def region_filter(*field_names: str, method=None):
     )
 
 
-def theme_filter():
+def theme_filter(method=None):
     return SwedishOrderChoiceFilter(
         label="Samarbetsområde",
         queryset=Theme.objects.order_by("name"),
         to_field_name="slug",
-        method=one_of("themes", "themes__parent"),
+        method=method or one_of("themes", "themes__parent"),
         empty_label="Alla",
     )
 
 
-def funding_filter(*field_names: str):
+def funding_filter(*field_names: str, method=None):
     return SwedishOrderChoiceFilter(
         label="Finansiering",
         queryset=FundingSource.objects.order_by("name"),
         to_field_name="slug",
-        method=one_of(*field_names),
+        method=method or one_of(*field_names),
         empty_label="Alla",
     )

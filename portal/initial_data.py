@@ -280,6 +280,14 @@ def load_fixture_file(path: Path, report: LoadReport) -> None:
 
 @transaction.atomic
 def load_initial_data(fixture_files: list[str] | None = None) -> LoadReport:
+    from projects import facets
+
+    # Each project's filter values once, when everything is in (projects.facets).
+    with facets.batch():
+        return _load_initial_data(fixture_files)
+
+
+def _load_initial_data(fixture_files: list[str] | None) -> LoadReport:
     report = LoadReport()
     sync_counties(report)
     sync_municipalities(report)

@@ -40,7 +40,14 @@ from portal.formatting import DatePrecision
 from portal.maps import country_centre
 from portal.models import Country, FundingSource, Municipality, Theme
 from portal.parties import new_own_organisation, own_organisations
-from projects.models import ParticipantRole, Programme, Project, ProjectKind, ProjectParticipant
+from projects.models import (
+    ParticipantRole,
+    Programme,
+    Project,
+    ProjectFacet,
+    ProjectKind,
+    ProjectParticipant,
+)
 
 PREFIX = "skala-"
 DEFAULT_SEED = 2018
@@ -1025,6 +1032,18 @@ def refresh_search(ctx: Context) -> None:
             tick(1)
 
 
+def refresh_facets(ctx: Context) -> None:
+    """bulk_create skips the signals that keep the project list's filter values current."""
+    from projects import facets
+
+    ids = list(Project.objects.filter(slug__startswith=PREFIX).values_list("pk", flat=True))
+    chunks = range(0, len(ids), facets.CHUNK)
+    with ctx.progress("Projektens filtervärden", len(ids)) as tick:
+        for start in chunks:
+            facets.refresh(ids[start : start + facets.CHUNK])
+            tick(len(ids[start : start + facets.CHUNK]))
+
+
 def generate(
     *, seed: int = DEFAULT_SEED, sizes: Sizes | None = None, progress: Progress = no_progress
 ) -> Report:
@@ -1089,6 +1108,7 @@ def _generate(seed: int, sizes: Sizes | None, progress: Progress, started: float
         report.projects = create_projects(ctx, sizes)
         report.networks, report.memberships = create_networks(ctx, sizes)
         refresh_search(ctx)
+        refresh_facets(ctx)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -1110,9 +1130,12 @@ def clear() -> dict[str, int]:
         organisations = Organisation.objects.filter(slug__startswith=PREFIX)
 
         # Rows outside the generated set that point at generated ones.
-        Project.objects.filter(partnership__in=partnerships).exclude(
-            slug__startswith=PREFIX
-        ).update(partnership=None)
+        unlinked = list(
+            Project.objects.filter(partnership__in=partnerships)
+            .exclude(slug__startswith=PREFIX)
+            .values_list("pk", flat=True)
+        )
+        Project.objects.filter(pk__in=unlinked).update(partnership=None)
         Partnership.objects.filter(replaced_by__in=partnerships).update(replaced_by=None)
 
         for through in (
@@ -1123,6 +1146,7 @@ def clear() -> dict[str, int]:
         ):
             _raw_delete(through.objects.filter(project__in=projects))
         _raw_delete(ProjectParticipant.objects.filter(project__in=projects))
+        _raw_delete(ProjectFacet.objects.filter(project__in=projects))
         _raw_delete(projects)
         for through in (
             Partnership.themes.through,
@@ -1149,4 +1173,7 @@ def clear() -> dict[str, int]:
         for municipality in intros:
             municipality.intro = ""
         Municipality.objects.bulk_update(intros, ["intro"], batch_size=BATCH_SIZE)
+        from projects import facets
+
+        facets.refresh(unlinked)  # their partnership's partners no longer count
     return counts

@@ -1,51 +1,27 @@
 import django_filters
-from django.db.models import Q
 
-from partnerships.models import PartnershipParty, PartyRole
-from portal.countries import SWEDEN
 from portal.filters import (
+    ListSelect,
     PeriodFilterSet,
     PublicFilterSet,
     country_filter,
     funding_filter,
     involving,
     municipality_filter,
-    one_of,
     region_filter,
     theme_filter,
 )
-from projects.models import Programme, Project, ProjectKind, ProjectParticipant, Story
+from projects.facets import matching
+from projects.models import FacetKind, Programme, Project, ProjectKind, Story
 
 
-def abroad(lookup: str):
-    """A filter method: projects working with the chosen country (lookup "country") or world
-    region ("country__world_region") as Project.countries counts them: a participant
-    abroad, a country named on the project, or a partner of its published partnership."""
+def facet(kind: str):
+    """A filter method reading ProjectFacet (projects.facets): the projects that have the
+    chosen country, world region, theme, funding source or programme among their values, as
+    Project.countries, the theme's subthemes and the programme's family define them."""
 
     def method(queryset, name, value):
-        condition = {f"organisation__{lookup}": value}
-        # IN (subquery) three times: PostgreSQL hashes each once, where EXISTS per row or
-        # joins with DISTINCT cost several times as much at 50 000 projects.
-        participants = (
-            ProjectParticipant.objects.filter(**condition)
-            .exclude(organisation__country=SWEDEN)
-            .values("project")
-        )
-        named = Project.partner_countries.through.objects.filter(**{lookup: value}).values(
-            "project"
-        )
-        partnerships = (
-            PartnershipParty.objects.filter(
-                partnership__is_published=True,
-                role=PartyRole.PARTNER,
-                **condition,
-            )
-            .exclude(organisation__country=SWEDEN)
-            .values("partnership")
-        )
-        return queryset.filter(
-            Q(pk__in=participants) | Q(pk__in=named) | Q(partnership__in=partnerships)
-        )
+        return queryset.filter(matching(kind, value))
 
     return method
 
@@ -66,14 +42,15 @@ class ProjectFilter(PeriodFilterSet):
         label="Program",
         queryset=Programme.objects.order_by("name"),
         to_field_name="slug",
-        method=one_of("programme", "programme__parent", "programme__parent__parent"),
+        method=facet(FacetKind.PROGRAMME),
+        widget=ListSelect,
         empty_label="Alla",
     )
-    funding = funding_filter("funding_sources", "programme__funding_source")
-    theme = theme_filter()
+    funding = funding_filter(method=facet(FacetKind.FUNDING))
+    theme = theme_filter(method=facet(FacetKind.THEME))
     municipality = municipality_filter(method=involving)
-    country = country_filter(method=abroad("country"))
-    region = region_filter(method=abroad("country__world_region"))
+    country = country_filter(method=facet(FacetKind.COUNTRY))
+    region = region_filter(method=facet(FacetKind.REGION))
 
     class Meta:
         model = Project

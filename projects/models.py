@@ -302,6 +302,15 @@ class Project(SharedRecordMixin, TimestampedModel, ReviewedModel, NaturalKeyMode
         verbose_name_plural = "projekt"
         ordering = ["-start_date", "title"]
         constraints = [*period_constraints("project"), *money_constraints()]
+        indexes = [
+            # The public list's order, for its published rows: a page's keys, the count and
+            # deep pages are read from this index alone (portal/listing.py).
+            models.Index(
+                fields=["-start_date", "title", "id"],
+                condition=Q(is_published=True),
+                name="projects_published_order",
+            ),
+        ]
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
@@ -544,3 +553,40 @@ class Story(TimestampedModel, NaturalKeyModel):
         """The partnership it tells of, where residents may see it; None otherwise."""
         partnership = self.partnership
         return partnership if partnership is not None and partnership.is_public else None
+
+
+class FacetKind(models.TextChoices):
+    COUNTRY = "country", "Land"
+    REGION = "region", "Världsdel"
+    THEME = "theme", "Samarbetsområde"
+    FUNDING = "funding", "Finansiering"
+    PROGRAMME = "programme", "Program"
+
+
+class ProjectFacet(models.Model):
+    """One value a filter of the project list asks about, derived from the project's
+    relations and kept current by projects.facets (never written by hand): a country or
+    world region abroad it works with (Project.countries), a theme or its parent, a funding
+    source (its own or its programme's), its programme or a programme above it. The list's
+    filters read this table instead of joining through the participants."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="facets", db_index=False
+    )
+    kind = models.CharField(max_length=10, choices=FacetKind.choices)
+    #: A country code, a world region's value or the primary key of a theme, funding
+    #: source or programme, as text.
+    value = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = "projektets filtervärde"
+        verbose_name_plural = "projektens filtervärden"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind", "value"], name="projects_facet_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "value", "project"], name="projects_facet_lookup")]
+
+    def __str__(self):
+        return f"{self.project_id}: {self.kind} {self.value}"

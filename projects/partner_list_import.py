@@ -71,6 +71,7 @@ from portal.spreadsheets.formats import (
     detect_format,
     unescape_formula,
 )
+from projects import facets
 from projects.models import ParticipantRole, Programme, Project, ProjectParticipant
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -1161,6 +1162,7 @@ def partner_list_import(*, plan: Plan, user=None, publish: bool = False) -> Impo
         create_with_history(Project, records, user, CHANGE_REASON)
         create_with_history(ProjectParticipant, participants, user, CHANGE_REASON)
         refresh_search_vectors(Project.objects.filter(pk__in=[record.pk for record in records]))
+        facets.refresh(record.pk for record in records)
         transaction.on_commit(content_changed)
     return ImportResult(
         projects=len(records),

@@ -63,3 +63,11 @@ def tel_href(value: str) -> str:
 @register.simple_tag
 def money(amount, currency) -> str:
     return format_money(amount, currency)
+
+
+@register.filter
+def page_numbers(page) -> list:
+    """The page numbers a pagination shows: the first and the last, two either side of
+    the current one, None where others are left out (however many pages there are)."""
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [number if isinstance(number, int) else None for number in numbers]

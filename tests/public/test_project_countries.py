@@ -45,7 +45,9 @@ def test_an_unpublished_partnerships_country_is_not_shown(client):
 
 def test_the_filters_never_find_a_project_through_an_unpublished_partnership(client):
     before = client.get("/projekt/", {"country": "VN"}).context["page_obj"].paginator.count
-    Partnership.objects.filter(slug="vaxjo-an-giang").update(is_published=False)
+    partnership = Partnership.objects.get(slug="vaxjo-an-giang")
+    partnership.is_published = False
+    partnership.save()  # as the admin does: the filter values follow (projects.facets)
 
     listed = client.get("/projekt/", {"country": "VN"}).context["page_obj"].paginator.count
     api = client.get("/api/v1/projects/", {"country": "VN"}).json()
