@@ -5,13 +5,34 @@
  * data-map-data, and loads Leaflet (static/vendor/leaflet/) and this file. A Leaflet map of
  * the same places and view is laid over the SVG, hidden until the first tiles have loaded;
  * when none load (the tile server cannot be reached, or answers with errors), it is taken
- * away and the SVG stays. Every place is a keyboard-reachable marker that leads, like the
- * SVG's points, to the place in the list beside the map.
+ * away and the SVG stays. Every point is a keyboard-reachable marker that leads where the
+ * SVG's point leads: to the place in the list beside the map, to a group's entry, or (on the
+ * national map, /karta/) to the place on its country's page. A point that stands for several
+ * places (`count` above 1) shows their number.
  */
 (function () {
   "use strict";
 
   var GIVE_UP_AFTER_MS = 10000;
+
+  // 12345 as "12 345", with a no-break space, as portal.formatting.group_thousands writes it.
+  function groupThousands(number) {
+    return String(number).replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0");
+  }
+
+  function icon(count) {
+    if (count > 1) {
+      var label = document.createElement("span");
+      label.setAttribute("aria-hidden", "true");
+      label.textContent = groupThousands(count);
+      return window.L.divIcon({
+        className: "map-marker map-marker-group",
+        iconSize: [22, 22],
+        html: label,
+      });
+    }
+    return window.L.divIcon({ className: "map-marker", iconSize: [16, 16] });
+  }
 
   function enhance(frame) {
     var source = document.getElementById(frame.getAttribute("data-map-data"));
@@ -57,12 +78,16 @@
       // Leaflet makes it a focusable role="button"; Enter or Space leads, like a click and
       // like the SVG's points, to the place in the list.
       var marker = window.L.marker([place.lat, place.lon], {
-        icon: window.L.divIcon({ className: "map-marker", iconSize: [16, 16] }),
+        icon: icon(place.count || 1),
         title: place.name,
         keyboard: true,
       });
       function follow() {
-        window.location.hash = place.href;
+        if (place.href.charAt(0) === "#") {
+          window.location.hash = place.href;
+        } else {
+          window.location.assign(place.href);
+        }
       }
       marker.on("click", follow);
       marker.on("keydown", function (event) {
