@@ -82,8 +82,18 @@ def _label(model) -> str:
     return model._meta.label_lower
 
 
-def _owner_q(path: str, ids) -> Q:
-    return Q(pk__in=ids) if path == "pk" else Q(**{f"{path}__in": ids})
+def _owner_q(model, path: str, ids) -> Q:
+    """Rows whose owner (at the end of path) is one of ids. A path through another table
+    ("project__municipality") is a subquery on that table's own index ("project_id IN
+    (the municipalities' projects)"), not a join of every row with it."""
+    if path == "pk":
+        return Q(pk__in=ids)
+    first, _, rest = path.partition("__")
+    if not rest:
+        return Q(**{f"{path}__in": ids})
+    related = model._meta.get_field(first).related_model
+    owned = related._base_manager.filter(_owner_q(related, rest, ids)).values("pk")
+    return Q(**{f"{first}__in": owned})
 
 
 def _added_by_q(model, user) -> Q:
@@ -97,14 +107,20 @@ def _added_by_q(model, user) -> Q:
 
 
 def _person_q(user, ids) -> Q:
+    """People attached to the municipalities' pages, partnerships, projects or
+    organisations, or added by the user. One small subquery per way of being attached,
+    each on its own index, rather than one query joining all the contact tables."""
     person = apps.get_model("contacts", "Person")
-    attached = person.objects.filter(
-        Q(municipalities__in=ids)
-        | Q(partnerships__municipality__in=ids)
-        | Q(projects__municipality__in=ids)
-        | Q(organisation__municipality__in=ids)
-    ).values("pk")
-    return Q(pk__in=attached) | _added_by_q(person, user)
+    organisation = apps.get_model("contacts", "Organisation")
+    attached = (
+        person.municipalities.through.objects.filter(municipality__in=ids),
+        person.partnerships.through.objects.filter(partnership__municipality__in=ids),
+        person.projects.through.objects.filter(project__municipality__in=ids),
+    )
+    condition = Q(organisation__in=organisation.objects.filter(municipality__in=ids).values("pk"))
+    for rows in attached:
+        condition |= Q(pk__in=rows.values("person_id"))
+    return condition | _added_by_q(person, user)
 
 
 def is_scoped(model) -> bool:
@@ -128,7 +144,7 @@ def visible(queryset: models.QuerySet, user) -> models.QuerySet:
     label = _label(queryset.model)
     ids = municipality_ids(user)
     if label in OWNER_PATHS:
-        condition = _owner_q(OWNER_PATHS[label], ids)
+        condition = _owner_q(queryset.model, OWNER_PATHS[label], ids)
         if label in TAKEN_PART_IN:
             condition |= _taken_part_in_q(label, ids)
         return queryset.filter(condition)
@@ -146,10 +162,10 @@ def editable(queryset: models.QuerySet, user) -> models.QuerySet:
         path = SHARED_EDITABLE[label]
         condition = _added_by_q(queryset.model, user)
         if path:
-            condition |= _owner_q(path, municipality_ids(user))
+            condition |= _owner_q(queryset.model, path, municipality_ids(user))
         return queryset.filter(condition)
     if label in OWNER_PATHS:
-        return queryset.filter(_owner_q(OWNER_PATHS[label], municipality_ids(user)))
+        return queryset.filter(_owner_q(queryset.model, OWNER_PATHS[label], municipality_ids(user)))
     return visible(queryset, user)
 
 
