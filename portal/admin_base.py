@@ -5,9 +5,13 @@ import datetime
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.review import needs_review_q
@@ -72,8 +76,96 @@ class ScopedAdminMixin(ScopedQuerysetMixin):
         return allowed and (obj is None or can_edit(obj, request.user))
 
 
-class PortalAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    """The base of the portal's ModelAdmins: scoped, with history and revert."""
+class IdsFirstChangeList(ChangeList):
+    """A change list that finds its page in two steps: first the page's ids, sorted
+    without the columns and joins of `list_select_related`, then those rows with them.
+    Sorting 175 000 project participants joined to their projects' texts is what made the
+    big lists slow; the page, its order and its rows are the same."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        if self.show_all and self.can_show_all or not self.multi_page:
+            return
+        ids = list(self.result_list.values_list("pk", flat=True))
+        # The ids are the page of the filtered, searched list: only the user's scope and
+        # the order remain to apply.
+        page = self.apply_select_related(self.root_queryset.filter(pk__in=ids))
+        self.result_list = page.order_by(*self.queryset.query.order_by)
+
+
+#: The search_fields prefixes Django's admin knows, and the lookups they stand for.
+SEARCH_PREFIXES = {"^": "istartswith", "=": "iexact", "@": "search"}
+
+
+class RelatedSearchMixin:
+    """Django's change-list search, finding the same rows, with the fields of other models
+    ("participants__name", "organisation__name") each searched in a subquery of its own
+    (`pk__in`) instead of joining those tables into the change list: a search through
+    175 000 project participants then needs no DISTINCT, and every field can use its own
+    index. Search fields that name their lookup are left to Django."""
+
+    def _search_lookup(self, field_name: str) -> tuple[str, bool] | None:
+        """(the ORM lookup, whether it follows a relation), or None for a field that
+        names its own lookup."""
+        lookup = "icontains"
+        if field_name[:1] in SEARCH_PREFIXES:
+            lookup, field_name = SEARCH_PREFIXES[field_name[0]], field_name[1:]
+        opts = self.model._meta
+        parts = field_name.split(LOOKUP_SEP)
+        for part in parts:
+            try:
+                field = opts.get_field(opts.pk.name if part == "pk" else part)
+            except FieldDoesNotExist:
+                return None
+            if hasattr(field, "path_infos"):
+                opts = field.path_infos[-1].to_opts
+        return f"{field_name}{LOOKUP_SEP}{lookup}", len(parts) > 1
+
+    def get_search_results(self, request, queryset, search_term):
+        lookups = [self._search_lookup(str(name)) for name in self.get_search_fields(request)]
+        if not search_term or not lookups or None in lookups:
+            return super().get_search_results(request, queryset, search_term)
+        own = [lookup for lookup, related in lookups if not related]
+        related = [lookup for lookup, related in lookups if related]
+        if not related:
+            return super().get_search_results(request, queryset, search_term)
+        term_queries = []
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            alternatives = [(lookup, bit) for lookup in own]
+            alternatives += [self._related_search_q(lookup, bit) for lookup in related]
+            term_queries.append(Q.create(alternatives, connector=Q.OR))
+        return queryset.filter(Q.create(term_queries)), False
+
+    def _related_search_q(self, lookup: str, bit: str) -> Q:
+        """The other table is searched alone, and only the ids that match are carried
+        over: "organisation_id IN (organisations by that name)", "id IN (the projects
+        of the participants by that name)"."""
+        first, rest = lookup.split(LOOKUP_SEP, 1)
+        field = self.model._meta.get_field(first)
+        related = field.related_model
+        if field.concrete and (field.many_to_one or field.one_to_one):
+            matching = related._base_manager.filter(**{rest: bit})
+            return Q(**{f"{first}__in": matching.values(field.target_field.name)})
+        if field.concrete and field.many_to_many:
+            matching = related._base_manager.filter(**{rest: bit}).values("pk")
+            links = field.remote_field.through._base_manager.filter(
+                **{f"{field.m2m_reverse_field_name()}__in": matching}
+            )
+            return Q(pk__in=links.values(field.m2m_field_name()))
+        if field.one_to_many and field.field.target_field.primary_key:
+            matching = related._base_manager.filter(**{rest: bit})
+            return Q(pk__in=matching.values(field.field.name))
+        return Q(pk__in=self.model._base_manager.filter(**{lookup: bit}).values("pk"))
+
+
+class PortalAdmin(RelatedSearchMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    """The base of the portal's ModelAdmins: scoped, with history and revert, searching
+    other models' fields in subqueries, and change lists paged by their ids first."""
+
+    def get_changelist(self, request, **kwargs):
+        return IdsFirstChangeList
 
     class Media:
         js = ["js/admin-a11y.js"]
