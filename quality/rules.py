@@ -8,6 +8,7 @@ partnership from both sides, broken links) read the rows they need once and comp
 in Python, then narrow to the user's scope with one more query.
 """
 
+import contextvars
 import datetime
 import functools
 import re
@@ -18,8 +19,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.apps import apps
+from django.contrib.admin.utils import quote
 from django.db.models import F, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from contacts.models import Organisation, OrganisationKind, OrganisationName, Person
@@ -100,8 +102,20 @@ class RuleResult:
         return self.rule.heading(self.count)
 
 
+_PK_PLACEHOLDER = "__pk__"
+
+
+@functools.lru_cache(maxsize=64)
+def _change_url_pattern(name: str, prefix: str, urlconf: str | None) -> str:
+    return reverse(name, args=[_PK_PLACEHOLDER], urlconf=urlconf)
+
+
 def change_url(model, pk) -> str:
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[pk])
+    """The record's admin change page. A rule may link thousands of records: the URL is
+    reversed once per model (and script prefix) and the pk put in its place."""
+    name = f"admin:{model._meta.app_label}_{model._meta.model_name}_change"
+    pattern = _change_url_pattern(name, get_script_prefix(), get_urlconf())
+    return pattern.replace(_PK_PLACEHOLDER, quote(str(pk)), 1)
 
 
 def changelist_url(model, **filters) -> str:
@@ -180,9 +194,24 @@ def _partnership_label(municipality: str, name: str, kind: str) -> str:
 # 1. Probable duplicate organisations
 
 
+#: While quality_report runs: what its rules read that more than one of them needs.
+_report_reads: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "quality_report_reads", default=None
+)
+
+
 def _organisation_names():
     """{pk: (name, country_id, country name, kind)} and every other or former name as
-    (organisation_id, name, is_former). Two queries."""
+    (organisation_id, name, is_former). Two queries, once per quality_report."""
+    reads = _report_reads.get()
+    if reads is None:
+        return _read_organisation_names()
+    if "organisation_names" not in reads:
+        reads["organisation_names"] = _read_organisation_names()
+    return reads["organisation_names"]
+
+
+def _read_organisation_names():
     organisations = {
         pk: (name, country_id, country_name, kind)
         for pk, name, country_id, country_name, kind in (
@@ -205,6 +234,13 @@ def _names_of(organisations, other_names):
     yield from other_names
 
 
+@functools.lru_cache(maxsize=100_000)
+def _name_keys(name: str) -> frozenset[str]:
+    """portal.names.organisation_name_keys, remembered: the rules read every name of
+    every organisation on each count, and a name's keys never change."""
+    return frozenset(organisation_name_keys(name))
+
+
 def _equal_name_clusters(organisations, other_names):
     """Organisations in one country whose names are equal after normalising, as clusters:
     ({cluster: its organisation ids}, {cluster: {(organisation_id, name): is_former}} for
@@ -213,7 +249,7 @@ def _equal_name_clusters(organisations, other_names):
     names_by_key: dict[tuple, list[tuple[int, str, bool | None]]] = defaultdict(list)
     for organisation_id, name, is_former in _names_of(organisations, other_names):
         country_id = organisations[organisation_id][1]
-        for key in organisation_name_keys(name):
+        for key in _name_keys(name):
             by_key[(country_id, key)].add(organisation_id)
             names_by_key[(country_id, key)].append((organisation_id, name, is_former))
 
@@ -375,6 +411,7 @@ class NameWords:
     spellings: tuple[tuple[str, str], ...]  # (folded word, as written, lower case)
 
 
+@functools.lru_cache(maxsize=100_000)
 def name_words(name: str) -> NameWords:
     """ "Budapest XXII – Budafok-Tétény" → budafok, budapest, teteny and 22. Words are
     compared folded (case, diacritics, punctuation); words with digits that are not a
@@ -834,20 +871,33 @@ def published_without_contact(user) -> list[Finding]:
     ]
 
 
-def contacts_without_email_or_phone(user) -> list[Finding]:
-    """Contact people with neither e-mail nor phone. One query."""
-    people = editable(
-        Person.objects.filter(email="")
-        .filter(Q(phone="") | Q(phone__isnull=True))
-        .select_related("organisation"),
-        user,
+def _contacts_without_email_or_phone(user):
+    return editable(
+        Person.objects.filter(email="").filter(Q(phone="") | Q(phone__isnull=True)), user
+    )
+
+
+def count_contacts_without_email_or_phone(user) -> int:
+    """One COUNT query."""
+    return _contacts_without_email_or_phone(user).count()
+
+
+def contacts_without_email_or_phone(
+    user, limit: int | None = None, offset: int = 0
+) -> list[Finding]:
+    """Contact people with neither e-mail nor phone, by name. One query; `limit` from
+    `offset`."""
+    people = (
+        _contacts_without_email_or_phone(user)
+        .select_related("organisation")
+        .order_by(*Person._meta.ordering, "pk")
     )
     return [
         Finding(
             (_link(Person, person.pk, person.name),),
             str(person.organisation) if person.organisation else "",
         )
-        for person in people
+        for person in _page(people, limit, offset)
     ]
 
 
@@ -1040,6 +1090,7 @@ RULES = (
         many="kontaktpersoner saknar både e-post och telefon",
         record_heading="Kontaktperson",
         detail_heading="Organisation",
+        count=count_contacts_without_email_or_phone,
     ),
     Rule(
         "trasiga-lankar",
@@ -1062,10 +1113,14 @@ def quality_report(user, *, limit: int | None = None, counts_only: bool = False)
     """Every rule's findings in the user's scope. A rule with its own `count` is counted
     in the database, and builds at most `limit` findings (none with `counts_only`)."""
     results = []
-    for rule in RULES:
-        if rule.count is None:
-            results.append(RuleResult(rule, rule.find(user)))
-        else:
-            findings = [] if counts_only else rule.find(user, limit=limit)
-            results.append(RuleResult(rule, findings, total=rule.count(user)))
+    reading = _report_reads.set({})
+    try:
+        for rule in RULES:
+            if rule.count is None:
+                results.append(RuleResult(rule, rule.find(user)))
+            else:
+                findings = [] if counts_only else rule.find(user, limit=limit)
+                results.append(RuleResult(rule, findings, total=rule.count(user)))
+    finally:
+        _report_reads.reset(reading)
     return results
