@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from networks.models import Network
@@ -16,6 +17,7 @@ from partnerships.models import Partnership
 from portal.models import Municipality
 from portal.sitemaps import SITEMAPS, ProjectSitemap, RecordSitemap
 from projects.models import Project
+from seeking.models import PartnerRequest
 from seeking.sitemaps import PartnerRequestSitemap
 from tests.factories import hide_municipality, make_network, make_partnership, make_project
 from tests.seeking.factories import days_from_today, make_partner_request
@@ -58,6 +60,18 @@ def every_address(client) -> list[str]:
     return [address for path in index_entries(client) for address in addresses(client, path)]
 
 
+def visible_records() -> dict:
+    """Each record section's records as the models define what residents see, and the name
+    of their pages' URL."""
+    return {
+        "kommuner": (Municipality.objects.public(), "portal:municipality_detail"),
+        "samarbeten": (Partnership.objects.published(), "partnerships:detail"),
+        "projekt": (Project.objects.published(), "projects:detail"),
+        "natverk": (Network.objects.published(), "networks:detail"),
+        "soker-partner": (PartnerRequest.objects.public(), "seeking:detail"),
+    }
+
+
 def saved(record):
     record.save()
     return record
@@ -89,13 +103,7 @@ def test_the_index_gives_each_record_section_its_latest_change(client):
     make_partner_request()
     entries = index_entries(client)
     assert entries["/sitemap-sidor.xml"] is None
-    latest = {
-        "kommuner": Municipality.objects.public(),
-        "samarbeten": Partnership.objects.published(),
-        "projekt": Project.objects.published(),
-        "natverk": Network.objects.published(),
-    }
-    for section, records in latest.items():
+    for section, (records, _url_name) in visible_records().items():
         lastmod = datetime.datetime.fromisoformat(entries[f"/sitemap-{section}.xml"])
         assert lastmod == records.aggregate(latest=Max("updated_at"))["latest"], section
 
@@ -117,6 +125,15 @@ def test_every_file_is_a_valid_urlset_within_its_limit_whose_pages_answer(client
         for url in (urls[0], urls[-1]):
             page = url.findtext(f"{SITEMAP}loc").removeprefix(SERVER)
             assert client.get(page).status_code == 200, page
+
+
+def test_each_record_section_lists_exactly_its_visible_records_at_their_pages(client):
+    make_partner_request()
+    make_partner_request(valid_until=days_from_today(-1))
+    for section, (records, url_name) in visible_records().items():
+        slugs = records.order_by("pk").values_list("slug", flat=True)
+        expected = [reverse(url_name, args=[slug]) for slug in slugs]
+        assert addresses(client, f"/sitemap-{section}.xml") == expected, section
 
 
 def test_a_record_is_listed_at_its_page_with_the_day_it_last_changed(client):
