@@ -144,11 +144,19 @@ def _owns(user, municipality_id) -> bool:
     return is_national_editor(user) or municipality_id in municipality_ids(user)
 
 
+#: Above this many candidate ids, _ids_in_scope reads the scope rather than sending them.
+MAX_IDS_IN_QUERY = 500
+
+
 def _ids_in_scope(queryset, ids: Iterable[int], user) -> set[int]:
     """Which of ids the scoped queryset holds: one query, none for a national editor."""
     ids = set(ids)
     if not ids or is_national_editor(user):
         return ids
+    if len(ids) > MAX_IDS_IN_QUERY:
+        # Thousands of candidates (every shared e-mail address) make a query that takes
+        # longer to send than to run: a coordinator's scope is the smaller list.
+        return ids & set(queryset.values_list("pk", flat=True))
     return set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
 
 
@@ -569,16 +577,20 @@ def same_distinctive_words(user) -> list[Finding]:
 
 
 def people_with_same_email(user) -> list[Finding]:
-    """Two contact people with one address (any case) are probably one person. Two queries."""
-    by_email: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    """Two contact people with one address (any case) are probably one person. Three
+    queries: every address, the people who share one, scope."""
+    by_email: dict[str, list[int]] = defaultdict(list)
+    for pk, email in Person.objects.exclude(email="").order_by().values_list("pk", "email"):
+        by_email[email.strip().casefold()].append(pk)
+    shared = {pk for people in by_email.values() if len(people) > 1 for pk in people}
+    groups: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     for pk, name, email, organisation in (
-        Person.objects.exclude(email="")
+        Person.objects.filter(pk__in=shared)
         .order_by("name", "pk")
         .values_list("pk", "name", "email", "organisation__name")
     ):
         label = f"{name}, {organisation}" if organisation else name
-        by_email[email.strip().casefold()].append((pk, label, email))
-    groups = {email: people for email, people in by_email.items() if len(people) > 1}
+        groups[email.strip().casefold()].append((pk, label, email))
     candidate_ids = {pk for people in groups.values() for pk, _label, _email in people}
     in_scope = _ids_in_scope(editable(Person.objects.all(), user), candidate_ids, user)
     findings = []
