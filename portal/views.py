@@ -8,37 +8,46 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_safe
 
 from contacts.models import Organisation, OrganisationName, Person
+from partnerships.models import Partnership
 from portal import search as site_search
 from portal.filters import MAX_QUERY_LENGTH
 from portal.maps import municipality_partner_map
 from portal.models import Concept, ConceptCategory, Municipality, MunicipalityKind
 from portal.selectors import (
+    municipalities_with_counts,
     municipality_page,
     municipality_summary,
-    partnership_queryset,
-    project_queryset,
     public_organisations,
     public_people,
-    published_municipalities,
     with_public_involvement,
     with_public_roles,
 )
 from portal.structured_data import municipality_data
-from projects.models import Story
+from projects.models import Project, Story
 
 RECENT_COUNT = 6
 SEARCH_LIMIT = 25
 
 
 def home(request):
-    municipalities = list(published_municipalities().order_by("short_name"))
-    recent_projects = project_queryset().order_by("-updated_at", "title")[:RECENT_COUNT]
-    recent_partnerships = partnership_queryset().order_by("-updated_at", "name")[:RECENT_COUNT]
+    """The ways in, and the records changed last: only the columns the page shows."""
+    recent_projects = (
+        Project.objects.published()
+        .select_related("municipality")
+        .only("slug", "title", "acronym", "municipality__short_name")
+        .order_by("-updated_at", "title")[:RECENT_COUNT]
+    )
+    recent_partnerships = (
+        Partnership.objects.published()
+        .select_related("municipality")
+        .only("slug", "name", "kind", "municipality__short_name")
+        .order_by("-updated_at", "name")[:RECENT_COUNT]
+    )
     return render(
         request,
         "portal/home.html",
         {
-            "municipalities": municipalities,
+            "municipality_count": Municipality.objects.public().count(),
             "recent_projects": recent_projects,
             "recent_partnerships": recent_partnerships,
         },
@@ -47,8 +56,11 @@ def home(request):
 
 def municipality_list(request):
     """The published municipalities by county, and how many of all Sweden's have a page."""
-    municipalities = (
-        published_municipalities().select_related("county").order_by("county__name", "short_name")
+    municipalities = municipalities_with_counts(
+        Municipality.objects.public()
+        .select_related("county")
+        .only("slug", "name", "display_name", "short_name", "kind", "county__name", "county__code")
+        .order_by("county__name", "short_name")
     )
     totals = dict(Municipality.objects.order_by().values_list("kind").annotate(count=Count("pk")))
     published = Counter(municipality.kind for municipality in municipalities)
@@ -85,6 +97,11 @@ def municipality_detail(request, slug):
             "partner_map": municipality_partner_map(municipality),
             "structured_data": municipality_data(request, municipality),
             "nav": "kommuner",
+            # Parameters of includes this page leaves off, given so that the templates do
+            # not look them up in vain: a miss raises (and is logged) once per map link.
+            "show_municipality": False,
+            "national": False,
+            "contact_for": None,
         },
     )
 
