@@ -194,3 +194,27 @@ def test_an_unknown_period_is_worded_the_same_on_the_project_and_municipality_pa
     assert "<dd>Okänd period (3 år)</dd>" in project_page
     assert "Okänd period · 3 år" in municipality_page
     assert "Period saknas" not in municipality_page
+
+
+def test_the_municipality_list_counts_what_published_municipalities_counts(client):
+    """The list reads its counts in one GROUP BY per kind of record; they are the figures
+    published_municipalities() gives each municipality (records of its own and those it
+    takes part in, networks only where it wrote its page)."""
+    from portal.models import Municipality
+    from portal.selectors import municipalities_with_counts, published_municipalities
+
+    fields = ("partnership_count", "project_count", "network_count", "story_count")
+    expected = {
+        municipality.slug: tuple(getattr(municipality, name) for name in fields)
+        for municipality in published_municipalities()
+    }
+    counted = {
+        municipality.slug: tuple(getattr(municipality, name) for name in fields)
+        for municipality in municipalities_with_counts(Municipality.objects.public())
+    }
+    assert counted == expected
+    assert any(any(counts) for counts in counted.values())
+    html = client.get("/kommuner/").content.decode()
+    vaxjo = html[html.index('href="/kommuner/vaxjo/"') :]
+    cells = re.findall(r'<td class="num" data-label="[^"]+">(\d+)</td>', vaxjo)[:4]
+    assert tuple(int(cell) for cell in cells) == expected["vaxjo"]
