@@ -8,10 +8,13 @@ partnership only where it is public (`Project.public_partnership`,
 where it has one, its public page (`page_url`), both absolute.
 """
 
+import re
+
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse as drf_reverse
 
 from contacts.models import ContactCentre, Organisation, OrganisationName, Person
 from networks.models import Membership, MembershipRole, Network
@@ -33,31 +36,76 @@ class ReadOnlyModelSerializer(serializers.ModelSerializer):
         return fields
 
 
-def api_url(view_name: str) -> serializers.HyperlinkedIdentityField:
-    return serializers.HyperlinkedIdentityField(view_name=f"api:{view_name}", lookup_field="slug")
+#: The characters of a slug in the API's and the pages' addresses (Django's `slug` converter,
+#: the API's lookup_value_regex): they need no quoting in a URL.
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+#: Stands for the slug while an address is reversed once for a whole answer.
+SLUG_PLACEHOLDER = "slug-placeholder-0"
+
+
+class SlugUrlField(serializers.Field):
+    """An absolute address built around the record's slug.
+
+    Reversing a URL costs as much as the rest of a record's fields together, and a page of
+    projects names a few hundred records (participants, municipalities, partnerships). So
+    the address is reversed once per answer with a placeholder for the slug (kept in the
+    serializer's context, which nested serializers share) and the slug put in its place; a
+    slug that an address could not hold is reversed the usual way.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(source="slug", read_only=True, **kwargs)
+
+    def reverse(self, slug: str) -> str:
+        raise NotImplementedError
+
+    def to_representation(self, slug):
+        if not SLUG.fullmatch(slug):
+            return self.reverse(slug)
+        templates = self.context.setdefault("_address_templates", {})
+        key = (type(self), self.view_name)
+        if key not in templates:
+            templates[key] = self.reverse(SLUG_PLACEHOLDER)
+        return templates[key].replace(SLUG_PLACEHOLDER, slug, 1)
 
 
 @extend_schema_field(OpenApiTypes.URI)
-class PageUrlField(serializers.Field):
+class ApiUrlField(SlugUrlField):
+    """The record's address in the API, as DRF's HyperlinkedIdentityField writes it."""
+
+    def __init__(self, view_name: str, **kwargs):
+        self.view_name = view_name
+        super().__init__(**kwargs)
+
+    def reverse(self, slug):
+        return drf_reverse(self.view_name, kwargs={"slug": slug}, request=self.context["request"])
+
+
+def api_url(view_name: str) -> ApiUrlField:
+    return ApiUrlField(f"api:{view_name}")
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageUrlField(SlugUrlField):
     """The absolute address of the record's public page."""
 
     def __init__(self, view_name: str, **kwargs):
         self.view_name = view_name
-        super().__init__(source="slug", read_only=True, **kwargs)
+        super().__init__(**kwargs)
 
-    def to_representation(self, slug):
+    def reverse(self, slug):
         return self.context["request"].build_absolute_uri(reverse(self.view_name, args=[slug]))
 
 
 @extend_schema_field(OpenApiTypes.URI)
-class FilteredListUrlField(serializers.Field):
+class FilteredListUrlField(SlugUrlField):
     """The API list filtered to this municipality, e.g. its projects."""
 
     def __init__(self, view_name: str, **kwargs):
         self.view_name = view_name
-        super().__init__(source="slug", read_only=True, **kwargs)
+        super().__init__(**kwargs)
 
-    def to_representation(self, slug):
+    def reverse(self, slug):
         path = f"{reverse(self.view_name)}?municipality={slug}"
         return self.context["request"].build_absolute_uri(path)
 
