@@ -29,6 +29,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -665,14 +666,31 @@ class Marker:
 
 
 def group_markers(places: list[Place], distance: int = GROUP_DISTANCE) -> list[Marker]:
-    """The places as markers no two of which lie nearer than `distance` pixels.
+    """The places as markers no two of which lie nearer than `distance` pixels
+    (marker_layout), in the places' order."""
+    layout = marker_layout(tuple(Point(place.x, place.y) for place in places), distance)
+    return [Marker([places[index] for index in indices], x, y) for x, y, indices in layout]
+
+
+class Point(NamedTuple):
+    x: int
+    y: int
+
+
+@functools.lru_cache(maxsize=256)
+def marker_layout(
+    places: tuple[Point, ...], distance: int
+) -> tuple[tuple[int, int, tuple[int, ...]], ...]:
+    """Markers for points no two of which lie nearer than `distance` pixels: (x, y, the
+    indices of its points) for each. Kept per set of points, like the outlines: the national
+    map's thousands of places move only when places are added, removed or moved.
 
     Places with the most neighbours within `distance` become markers first, at their own
     point; every other place joins the nearest marker within that distance, or becomes one.
     Ties keep the places' order, so the result is deterministic. A grid of `distance`-sized
     cells keeps the search local, and places on the same pixel are counted together, so
     thousands of places in a few spots cost no more than a few spots. Markers and their
-    places come in the places' order."""
+    points come in the points' order."""
     limit = distance * distance
     on_pixel: dict[tuple[int, int], int] = {}
     for place in places:
@@ -741,10 +759,14 @@ def group_markers(places: list[Place], distance: int = GROUP_DISTANCE) -> list[M
             first_place[id(nearest)] = index
         nearest.places.append((index, place))
         first_place[id(nearest)] = min(first_place[id(nearest)], index)
-    result = [marker for cell in markers.values() for marker in cell]
-    for marker in result:
-        marker.places = [place for _, place in sorted(marker.places, key=lambda pair: pair[0])]
-    return sorted(result, key=lambda marker: first_place[id(marker)])
+    result = sorted(
+        (marker for cell in markers.values() for marker in cell),
+        key=lambda marker: first_place[id(marker)],
+    )
+    return tuple(
+        (marker.x, marker.y, tuple(sorted(index for index, _ in marker.places)))
+        for marker in result
+    )
 
 
 # --- The map -------------------------------------------------------------------------------

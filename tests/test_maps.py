@@ -181,3 +181,18 @@ def test_counts_are_formatted_by_the_shared_helper():
     marker = maps.Marker(points(*[(0, 0)] * 1234), 0, 0)
     assert marker.count_display == group_thousands(1234)
     assert marker.more_count_display == group_thousands(1234 - maps.GROUP_TITLE_NAMES)
+
+
+def test_the_layout_is_kept_per_set_of_points_and_markers_hold_the_places_given():
+    """The national map's thousands of places are grouped once per set of points; each
+    request's markers still hold that request's places."""
+    first = points((100, 100), (95, 100), (300, 300))
+    again = points((100, 100), (95, 100), (300, 300))
+    maps.marker_layout.cache_clear()
+    maps.group_markers(first)
+    markers = maps.group_markers(again)
+    assert maps.marker_layout.cache_info().hits == 1
+    assert [marker.places for marker in markers] == [[again[0], again[1]], [again[2]]]
+    assert all(place is mine for place, mine in zip(markers[0].places, again[:2], strict=True))
+    moved = points((100, 100), (95, 100), (104, 100))
+    assert [len(marker.places) for marker in maps.group_markers(moved)] == [3]
