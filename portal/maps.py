@@ -42,7 +42,7 @@ from django.utils.http import urlencode
 
 from contacts.models import Organisation
 from partnerships.models import Partnership, PartnershipKind, PartnershipParty, PartyRole
-from portal.formatting import PeriodStatus, derive_status, group_thousands
+from portal.formatting import PeriodStatus, derive_status, group_thousands, swedish_sort_key
 from portal.models import Municipality
 from portal.periods import today
 from projects.models import Project, ProjectParticipant, Story
@@ -1026,10 +1026,10 @@ def national_map() -> tuple[PartnerMap | None, list[CountryEntry]]:
             marker.countries = [
                 GroupCountry(countries[code], sorted(found, key=place_order))
                 for code, found in sorted(
-                    by_country.items(), key=lambda item: countries[item[0]].name.casefold()
+                    by_country.items(), key=lambda item: swedish_sort_key(countries[item[0]].name)
                 )
             ]
-    return the_map, list(countries.values())
+    return the_map, sorted(countries.values(), key=lambda entry: swedish_sort_key(entry.name))
 
 
 def map_page(request):

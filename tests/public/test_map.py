@@ -574,6 +574,14 @@ def test_the_national_list_is_one_row_a_country_however_many_places(client):
     assert len(html_200) - len(html_20) < 100
 
 
+def test_countries_are_listed_in_swedish_order(client):
+    spread(1, "MZ", tag="m", at=(-25.9, 32.6))
+    spread(1, "AX", tag="a", at=(60.1, 19.9))
+    names = [name for _, _, name, _ in country_rows(client.get("/karta/").content.decode())]
+    assert names.index("Moçambique") == names.index("Moldavien") - 1
+    assert names[-1] == "Åland"
+
+
 def test_spread_places_cost_a_marker_each_at_most_and_the_page_stays_small(client):
     spread(400, tag="g", step=0.4)
     html = client.get("/karta/").content.decode()
