@@ -137,17 +137,33 @@ def _taken_part_in_q(label: str, ids) -> Q:
     return Q(**{f"{path}__in": records})
 
 
+def _owned_or_taken_part_in_q(label: str, ids) -> Q:
+    """Rows of records the municipalities own or take part in: `IN (owned UNION taking
+    part)` (as portal.parties.involving_q), so that each half uses its own index; an OR
+    of the two makes PostgreSQL read every record."""
+    from portal.parties import confirmed_parties
+
+    through, field, path = TAKEN_PART_IN[label]
+    through_model = apps.get_model(through)
+    record_model = through_model._meta.get_field(field).related_model
+    owned = record_model._base_manager.filter(
+        _owner_q(record_model, OWNER_PATHS[_label(record_model)], ids)
+    )
+    taking_part = confirmed_parties(through_model, ids, include_awaiting=True)
+    records = owned.order_by().values("pk").union(taking_part.order_by().values(field))
+    return Q(**{f"{path}__in": records})
+
+
 def visible(queryset: models.QuerySet, user) -> models.QuerySet:
     """What the user may see."""
     if is_national_editor(user):
         return queryset
     label = _label(queryset.model)
     ids = municipality_ids(user)
+    if label in TAKEN_PART_IN:
+        return queryset.filter(_owned_or_taken_part_in_q(label, ids))
     if label in OWNER_PATHS:
-        condition = _owner_q(queryset.model, OWNER_PATHS[label], ids)
-        if label in TAKEN_PART_IN:
-            condition |= _taken_part_in_q(label, ids)
-        return queryset.filter(condition)
+        return queryset.filter(_owner_q(queryset.model, OWNER_PATHS[label], ids))
     if label == "contacts.person":
         return queryset.filter(_person_q(user, ids))
     return queryset  # shared reference data: readable by every coordinator
