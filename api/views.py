@@ -17,6 +17,8 @@ from rest_framework.views import APIView
 
 from api import serializers
 from api.filters import MunicipalityFilter, OrganisationFilter
+from api.pagination import page_keys_by_groups
+from api.queries import public_organisations
 from api.schema import BAD_REQUEST, NOT_FOUND
 from networks.filters import NetworkFilter
 from partnerships.filters import PartnershipFilter
@@ -26,7 +28,6 @@ from portal.selectors import (
     partnership_queryset,
     project_queryset,
     public_memberships,
-    public_organisations,
     published_municipalities,
     with_public_involvement,
 )
@@ -74,6 +75,12 @@ class OpenDataViewSet(OpenToOtherSites, viewsets.ReadOnlyModelViewSet):
 
     def get_lookup(self) -> dict:
         return {self.lookup_field: self.kwargs[self.lookup_field]}
+
+    def page_rows(self, keys: list) -> list:
+        """The page's records, in the order of their keys (api/pagination.py): the view's
+        queryset with its related rows, without the filters that chose the keys."""
+        rows = self.get_queryset().in_bulk(keys)
+        return [rows[key] for key in keys if key in rows]
 
     def get_object(self):
         """A record by its identifier; the list's filters do not apply to it."""
@@ -131,6 +138,10 @@ class ProjectViewSet(OpenDataViewSet):
 
     def get_queryset(self):
         return project_queryset().order_by("-start_date", "title", "slug")
+
+    def page_keys(self, queryset, start, stop):
+        # Deep pages along the index projects_published_order (-start_date, title, id).
+        return page_keys_by_groups(queryset, start, stop, groups=("-start_date", "title"))
 
 
 @documented("Nätverk", "nätverk", "nätverk", serializers.NetworkSerializer)
