@@ -49,7 +49,17 @@ from collections import Counter
 from dataclasses import dataclass
 
 import django_filters
-from django.db.models import CharField, Count, Exists, F, Lookup, OuterRef, Q, Value
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Lookup,
+    OuterRef,
+    Q,
+    Value,
+)
 from django.db.models.functions import Coalesce, ExtractYear
 from django.shortcuts import render
 from django.utils import timezone
@@ -259,7 +269,8 @@ def involving(records, through, ids: list):
 
 
 def municipality_totals(municipalities, live, projects, memberships) -> dict:
-    """How many of the municipalities have each form of cooperation, in one query."""
+    """How many of the municipalities have each form of cooperation, in one query of one
+    row per municipality."""
 
     def having(queryset):
         """Owns one, or takes part in one as a confirmed Swedish party."""
@@ -270,20 +281,29 @@ def municipality_totals(municipalities, live, projects, memberships) -> dict:
         )
         return involvement_exists(queryset, through, field)
 
-    twin_town = having(live.filter(kind=CooperationKind.TWIN_TOWN))
-    partnership = having(live.filter(kind=CooperationKind.MUNICIPAL_PARTNERSHIP))
-    other_agreement = having(live.filter(kind=CooperationKind.OTHER))
-    project = having(projects)
-    network = Exists(memberships.filter(municipality=OuterRef("pk")))
-    return municipalities.aggregate(
-        municipalities=Count("pk"),
-        twin_town=Count("pk", filter=twin_town),
-        partnership=Count("pk", filter=partnership),
-        twin_or_partnership=Count("pk", filter=twin_town | partnership),
-        other=Count("pk", filter=other_agreement | project | network),
-        other_funded=Count("pk", filter=other_agreement | project),
-        any=Count("pk", filter=twin_town | partnership | other_agreement | project | network),
-    )
+    forms = municipalities.annotate(
+        twin_town=having(live.filter(kind=CooperationKind.TWIN_TOWN)),
+        partnership=having(live.filter(kind=CooperationKind.MUNICIPAL_PARTNERSHIP)),
+        other_agreement=having(live.filter(kind=CooperationKind.OTHER)),
+        project=having(projects),
+        network=Exists(memberships.filter(municipality=OuterRef("pk"))),
+    ).values_list("twin_town", "partnership", "other_agreement", "project", "network")
+    # One row of five yes/no per municipality (a few hundred at most), each subquery once:
+    # counting in the query would repeat each subquery in every count that uses it.
+    totals = Counter()
+    for twin_town, partnership, other_agreement, project, network in forms:
+        totals.update(
+            {
+                "municipalities": 1,
+                "twin_town": twin_town,
+                "partnership": partnership,
+                "twin_or_partnership": twin_town or partnership,
+                "other": other_agreement or project or network,
+                "other_funded": other_agreement or project,
+                "any": twin_town or partnership or other_agreement or project or network,
+            }
+        )
+    return totals
 
 
 def compute_statistics(
@@ -657,34 +677,44 @@ def theme_charts(live, projects, figures) -> list[Chart]:
     return charts
 
 
-def funding_triples(live, projects):
-    """Distinct (form, municipality, funding source, its name), in one query: partnerships
-    by their funding, projects (other cooperation) by theirs and by their programme's."""
-    other = Value(CooperationKind.OTHER.value, output_field=CharField())
-    columns = ("cooperation_form", "municipality", "funding", "funding_name")
+def funding_triples(live, projects) -> set:
+    """Distinct (form, municipality, funding source, its name): partnerships by their
+    funding, projects (other cooperation) by theirs and by their programme's. One query that
+    reads the projects once, each with its own funding and its programme's side by side."""
+    columns = (
+        "cooperation_form",
+        "municipality",
+        "funding",
+        "funding_name",
+        "programme_funding",
+        "programme_funding_name",
+    )
     partnerships = live.filter(funding_sources__isnull=False).annotate(
         cooperation_form=F("kind"),
         funding=F("funding_sources"),
         funding_name=F("funding_sources__name"),
+        programme_funding=Value(None, output_field=BigIntegerField()),
+        programme_funding_name=Value(None, output_field=CharField()),
     )
-    by_funding = projects.filter(funding_sources__isnull=False).annotate(
-        cooperation_form=other,
+    other_cooperation = projects.annotate(
+        cooperation_form=Value(CooperationKind.OTHER.value, output_field=CharField()),
         funding=F("funding_sources"),
         funding_name=F("funding_sources__name"),
+        programme_funding=F("programme__funding_source"),
+        programme_funding_name=F("programme__funding_source__name"),
     )
-    by_programme = projects.filter(programme__isnull=False).annotate(
-        cooperation_form=other,
-        funding=F("programme__funding_source"),
-        funding_name=F("programme__funding_source__name"),
-    )
-    return (
+    rows = (
         partnerships.values_list(*columns)
         .order_by()
-        .union(
-            by_funding.values_list(*columns).order_by(),
-            by_programme.values_list(*columns).order_by(),
-        )
+        .union(other_cooperation.values_list(*columns).order_by())
     )
+    triples = set()
+    for form, municipality, funding, name, programme_funding, programme_name in rows:
+        if funding is not None:
+            triples.add((form, municipality, funding, name))
+        if programme_funding is not None:
+            triples.add((form, municipality, programme_funding, programme_name))
+    return triples
 
 
 def funding_charts(live, projects, engaged: dict, figures, group: str) -> list[Chart]:
