@@ -36,7 +36,10 @@ What the figures count, and why (seed 002 is the survey's report):
   survey column stays national.
 
 Everything is counted in SQL with aggregates, a fixed number of queries whatever the data
-(tests/public/test_statistics.py checks it). The survey's figures come from the fixtures
+(tests/public/test_statistics.py and test_statistics_scale.py check it). The selected
+municipalities are read once, as ids; each record already narrowed down (published, live,
+ongoing) is then tested for being owned by one of them or having one as a confirmed party,
+the rule of portal.parties, instead of listing every record of every selected municipality. The survey's figures come from the fixtures
 (`SurveyFigure`), found by what they count (topic, cooperation form, respondents, activity
 level, theme, funding form, world region), never by their wording.
 """
