@@ -6,6 +6,7 @@ from portal.filters import PublicFilterSet, municipality_filter
 
 class NetworkFilter(PublicFilterSet):
     search_fields = ("name", "acronym", "description", "survey_listing")
+    vector_fields = ("description",)
 
     category = django_filters.ChoiceFilter(
         label="Typ", choices=NetworkCategory.choices, empty_label="Alla"

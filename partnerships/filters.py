@@ -15,6 +15,7 @@ from portal.filters import (
 
 class PartnershipFilter(PeriodFilterSet):
     search_fields = ("name", "partners__name", "background", "municipality__short_name")
+    vector_fields = ("background",)
 
     kind = django_filters.ChoiceFilter(
         label="Typ", choices=PartnershipKind.choices, empty_label="Alla"

@@ -1,7 +1,10 @@
 """Pieces every public list's filter form shares: free text, year range, calm validation."""
 
+import re
+
 import django_filters
 from django import forms
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils.html import format_html
@@ -10,8 +13,12 @@ from django.utils.safestring import mark_safe
 from portal.choices import WorldRegion
 from portal.formatting import PeriodStatus, swedish_sort_key
 from portal.models import Country, FundingSource, Municipality, Theme
+from portal.search import CONFIG, is_postgresql
 
 MAX_QUERY_LENGTH = 200
+#: How many rows behind a foreign key (municipalities, organisations) one free-text filter
+#: looks up at most.
+MAX_KEYS = 1000
 YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
@@ -48,10 +55,40 @@ def one_of(*field_names: str):
     return method
 
 
+def contains(model, path: str, value: str) -> Q:
+    """Rows of `model` with `value` inside the text at `path`, without joining the list's
+    query to another table, so no row comes twice and no DISTINCT is needed. The keys of
+    matching rows behind a foreign key (a few hundred municipalities at most) are looked up
+    first: on PostgreSQL their IN list joins the other conditions' bitmap index scans (each
+    compared column has a trigram index), where a subquery would make it test every row."""
+    if "__" not in path:
+        return Q(**{f"{path}__icontains": value})
+    name, rest = path.split("__", 1)
+    field = model._meta.get_field(name)
+    if field.many_to_one:
+        related = field.related_model._base_manager.filter(**{f"{rest}__icontains": value})
+        return Q(**{f"{name}__in": list(related.values_list("pk", flat=True)[:MAX_KEYS])})
+    # Many-valued (a partnership's partners): a subquery of keys, however many there are.
+    return Q(pk__in=model._base_manager.filter(**{f"{path}__icontains": value}).values("pk"))
+
+
+def prefix_query(value: str):
+    """Every word of `value` as the beginning of a word, in Swedish full-text search
+    ("klimat" finds "klimatet" and "klimatanpassning"); None without words."""
+    words = re.findall(r"\w+", value)
+    if not words:
+        return None
+    return SearchQuery(" & ".join(f"{word}:*" for word in words), config=CONFIG, search_type="raw")
+
+
 class PublicFilterSet(django_filters.FilterSet):
     """Free text over `search_fields`, capped in length, for every public list."""
 
     search_fields: tuple[str, ...] = ()
+    #: Long texts among `search_fields` that the model's search vector holds (portal.search):
+    #: on PostgreSQL matched as word beginnings through its GIN index, where a substring
+    #: match would read every row's text.
+    vector_fields: tuple[str, ...] = ()
 
     q = django_filters.CharFilter(
         label="Fritext",
@@ -63,10 +100,16 @@ class PublicFilterSet(django_filters.FilterSet):
         value = value.strip()[:MAX_QUERY_LENGTH]
         if not value:
             return queryset
+        model = queryset.model
+        full_text = bool(self.vector_fields) and is_postgresql(queryset.db)
         condition = Q()
         for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition).distinct()
+            if not (full_text and field in self.vector_fields):
+                condition |= contains(model, field, value)
+        query = prefix_query(value) if full_text else None
+        if query is not None:
+            condition |= Q(search_vector=query)
+        return queryset.filter(condition)
 
 
 class PeriodFilterSet(PublicFilterSet):

@@ -58,6 +58,10 @@ START, STOP = "\x01", "\x02"
 #: How close (difflib ratio) a name must be to count as misspelt without PostgreSQL.
 FUZZY_RATIO = 0.85
 SNIPPET_CONTEXT = 80  # characters either side of a match in the SQLite snippet
+#: How many matching rows of one kind are ranked at most, and how many title matches among
+#: them at least (PostgreSQL).
+RANKED = 1500
+RANKED_TITLES = 500
 
 #: What each searchable model's vector holds: (field path, weight). A path through a foreign
 #: key or a many-to-many field is read with a subquery, so a whole table can be updated at once.
@@ -79,6 +83,7 @@ VECTOR_FIELDS = {
         ("acronym", "A"),
         ("original_title", "B"),
         ("summary", "B"),
+        ("participants__name", "B"),
         ("description", "C"),
         ("municipality__name", "C"),
     ],
@@ -324,8 +329,16 @@ def _postgresql_search(queryset, spec: Searchable, query: str, limit: int, order
         *[part for name in spec.body_fields for part in (F(name), Value(" \n"))],
         output_field=TextField(),
     )
+    # Ranked are at most the first RANKED rows that match and the first RANKED_TITLES whose
+    # title does (in the table's order: no sort before the cut). A word in nearly every
+    # row ("samarbete", "kommun") would otherwise have every row ranked and sorted, which
+    # costs hundreds of milliseconds at scale and says little about which ones matter.
+    narrow = queryset.order_by()
+    candidates = Q(pk__in=narrow.filter(matched | misspelt).values("pk")[:RANKED]) | Q(
+        pk__in=narrow.filter(_title_q(spec, query)).values("pk")[:RANKED_TITLES]
+    )
     queryset = (
-        queryset.filter(matched | misspelt)
+        queryset.filter(candidates)
         .annotate(
             rank=SearchRank(F("search_vector"), search_query) + closeness,
             # PostgreSQL makes these after the sort and limit: for the rows shown only.

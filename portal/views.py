@@ -14,11 +14,13 @@ from portal.filters import MAX_QUERY_LENGTH
 from portal.maps import municipality_partner_map
 from portal.models import Concept, ConceptCategory, Municipality, MunicipalityKind
 from portal.selectors import (
+    cut_lists,
     municipalities_with_counts,
     municipality_page,
     municipality_summary,
     public_organisations,
     public_people,
+    published_municipalities,
     with_public_involvement,
     with_public_roles,
 )
@@ -27,6 +29,10 @@ from projects.models import Project, Story
 
 RECENT_COUNT = 6
 SEARCH_LIMIT = 25
+#: What an organisation or a person hit names of what it takes part in, at most, of each
+#: kind; "med flera" says there is more (a municipality's own organisation takes part in
+#: thousands of projects).
+INVOLVEMENT_LIMIT = 10
 
 
 def home(request):
@@ -73,7 +79,9 @@ def municipality_list(request):
         "portal/municipality_list.html",
         {
             "counties": counties,
-            "municipalities": municipalities,
+            # The same rows with the same counts as a queryset that callers may filter
+            # (tests do); the template never reads it, so it costs no query.
+            "municipalities": published_municipalities().order_by("county__name", "short_name"),
             "municipality_count": published[MunicipalityKind.MUNICIPALITY],
             "municipality_total": totals.get(MunicipalityKind.MUNICIPALITY, 0),
             "region_count": published[MunicipalityKind.REGION],
@@ -157,16 +165,31 @@ def search(request):
                 pk__in=OrganisationName.objects.filter(name__icontains=query).values("organisation")
             )
         )
-        organisations = first_public(
-            named_organisations,
-            with_public_involvement(public_organisations().select_related("country")),
-            SEARCH_LIMIT,
+        organisations = cut_lists(
+            first_public(
+                named_organisations,
+                with_public_involvement(
+                    public_organisations().select_related("country"), INVOLVEMENT_LIMIT
+                ),
+                SEARCH_LIMIT,
+            ),
+            INVOLVEMENT_LIMIT,
+            "public_parties",
+            "public_participations",
         )
         named_people = Person.objects.filter(Q(name__icontains=query) | Q(title__icontains=query))
-        people = first_public(
-            named_people,
-            with_public_roles(public_people().select_related("organisation")),
-            SEARCH_LIMIT,
+        people = cut_lists(
+            first_public(
+                named_people,
+                with_public_roles(
+                    public_people().select_related("organisation"), INVOLVEMENT_LIMIT
+                ),
+                SEARCH_LIMIT,
+            ),
+            INVOLVEMENT_LIMIT,
+            "public_municipalities",
+            "public_partnerships",
+            "public_projects",
         )
         stories = (
             Story.objects.published()

@@ -36,6 +36,14 @@ class ProjectFilter(PeriodFilterSet):
         "participants__name",
         "municipality__short_name",
     )
+    vector_fields = (
+        "title",
+        "acronym",
+        "original_title",
+        "summary",
+        "description",
+        "participants__name",
+    )
 
     kind = django_filters.ChoiceFilter(label="Typ", choices=ProjectKind.choices, empty_label="Alla")
     programme = django_filters.ModelChoiceFilter(

@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from portal.listing import PublicListView
-from portal.selectors import project_queryset, story_queryset
+from portal.selectors import project_list_queryset, project_queryset, story_queryset
 from portal.structured_data import project_data
 from projects.filters import ProjectFilter, StoryFilter
 
@@ -14,7 +14,7 @@ class ProjectListView(PublicListView):
     download_url_name = "projects:download"
 
     def get_queryset(self):
-        return project_queryset().order_by("-start_date", "title")
+        return project_list_queryset().order_by("-start_date", "title")
 
 
 def project_detail(request, slug):

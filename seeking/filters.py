@@ -19,6 +19,7 @@ class PartnerRequestFilter(PublicFilterSet):
         "countries__name",
         "themes__name",
     )
+    vector_fields = ("description",)
 
     kind = django_filters.ChoiceFilter(
         label="Söker", choices=SoughtKind.choices, empty_label="Alla"

@@ -1,0 +1,111 @@
+"""Search and free text that stay fast with many rows: an organisation or a person hit names
+a bounded number of what it takes part in, a word in nearly every row ranks only a bounded
+set of rows (title matches among them), the lists' free text finds partners through the
+projects' search vectors, which follow the participants."""
+
+import pytest
+from django.db import connection
+
+from contacts.models import Organisation
+from portal import search
+from portal.models import Country
+from portal.views import INVOLVEMENT_LIMIT
+from projects.models import Project, ProjectParticipant
+from tests.factories import make_organisation, make_project
+
+pytestmark = pytest.mark.django_db
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search needs PostgreSQL"
+)
+
+
+def published_projects(count: int, **fields) -> list[Project]:
+    projects = []
+    title = fields.pop("title", "Projekt")
+    for number in range(count):
+        project = make_project(title=f"{title} {number}", **fields)
+        project.is_published = True
+        project.save()
+        projects.append(project)
+    return projects
+
+
+def organisation_hit(client, name: str):
+    response = client.get("/sok/", {"q": name})
+    groups = {key: items for _label, key, items in response.context["groups"]}
+    [hit] = [item for item in groups["organisations"] if item.name == name]
+    return hit, response.content.decode()
+
+
+def test_an_organisation_in_many_projects_names_the_first_ten_and_says_there_are_more(client):
+    partner = make_organisation(name="Sprudelwerke Gmbh", country=Country.objects.get(code="DE"))
+    for project in published_projects(INVOLVEMENT_LIMIT + 5):
+        ProjectParticipant.objects.create(project=project, organisation=partner)
+
+    hit, page = organisation_hit(client, "Sprudelwerke Gmbh")
+
+    assert len(hit.public_participations) == INVOLVEMENT_LIMIT
+    assert hit.has_more
+    assert "med flera" in page.split("<li>Sprudelwerke Gmbh", 1)[1].split("</li>", 1)[0]
+
+
+def test_an_organisation_in_few_projects_names_them_all(client):
+    partner = make_organisation(name="Kleinwerke Gmbh", country=Country.objects.get(code="DE"))
+    for project in published_projects(3):
+        ProjectParticipant.objects.create(project=project, organisation=partner)
+
+    hit, page = organisation_hit(client, "Kleinwerke Gmbh")
+
+    assert len(hit.public_participations) == 3
+    assert not hit.has_more
+    assert "med flera" not in page.split("<li>Kleinwerke Gmbh", 1)[1].split("</li>", 1)[0]
+
+
+@postgresql_only
+def test_a_common_word_ranks_a_bounded_set_with_the_title_matches(client, monkeypatch):
+    monkeypatch.setattr(search, "RANKED", 5)
+    monkeypatch.setattr(search, "RANKED_TITLES", 3)
+    published_projects(12, summary="Ett samarbete om vatten.")
+    titled = published_projects(2, title="Samarbete i titeln")
+
+    found = search.search_projects("samarbete", 25)
+
+    assert len(found) <= 5 + 3
+    assert {project.pk for project in titled} <= {project.pk for project in found}
+    assert found[0].pk in {project.pk for project in titled}
+
+
+@postgresql_only
+def test_the_project_list_finds_a_partner_by_name_and_follows_renames(client):
+    [project] = published_projects(1)
+    partner = make_organisation(name="Fjordkommune Nord", country=Country.objects.get(code="NO"))
+    ProjectParticipant.objects.create(project=project, organisation=partner)
+
+    def found(query):
+        response = client.get("/projekt/", {"q": query})
+        return {item.slug for item in response.context["page_obj"].object_list}
+
+    assert project.slug in found("Fjordkommune")
+    partner.name = "Havkommune Sør"
+    partner.save()
+    assert project.slug in found("Havkommune")
+    assert project.slug not in found("Fjordkommune")
+    ProjectParticipant.objects.filter(project=project).delete()
+    assert project.slug not in found("Havkommune")
+
+
+def test_the_list_finds_words_in_titles_summaries_and_the_owner_without_duplicates(client):
+    projects = published_projects(3, summary="Om solenergi i skolan.")
+    ProjectParticipant.objects.create(
+        project=projects[0], organisation=Organisation.objects.filter(country="DE").first()
+    )
+    ProjectParticipant.objects.create(
+        project=projects[0], organisation=Organisation.objects.filter(country="DK").first()
+    )
+
+    response = client.get("/projekt/", {"q": "solenergi"})
+    slugs = [item.slug for item in response.context["page_obj"].object_list]
+
+    assert sorted(slugs) == sorted(project.slug for project in projects)
+    assert response.context["page_obj"].paginator.count == 3
