@@ -31,6 +31,7 @@ from portal.spreadsheets.widgets import (
     OrganisationRoleListWidget,
     TextWidget,
 )
+from projects import facets
 from projects.models import ParticipantRole, Project, ProjectKind, ProjectParticipant
 from projects.partner_list_import import LABELS
 
@@ -80,6 +81,11 @@ class ProjectResource(PeriodResource):
     required_fields = ("title", "municipality")
     #: The export form's name for this shape (ProjectAdmin.ExportForm).
     export_choice_label = "En rad per projekt"
+
+    def import_data(self, *args, **kwargs):
+        # Each project's filter values once, after all its rows, fields and participants.
+        with facets.batch():
+            return super().import_data(*args, **kwargs)
 
     def check_instance(self, instance, errors):
         """The money rules of projects.models.money_constraints, beside their column."""

@@ -175,3 +175,21 @@ def test_the_filters_find_what_project_countries_say(client, name, value):
     }
     assert expected and count == len(expected)
     assert first_page <= expected
+
+
+def test_a_spreadsheet_import_keeps_them_current(national_editor_client):
+    from tests.admin.test_spreadsheets_support import confirm, export, upload
+
+    csv = export(national_editor_client, Project, "csv").decode("utf-8-sig")
+    ProjectFacet.objects.all().delete()  # the import must write them again
+    Project.objects.filter(acronym="SUMBA").update(title="Tillfälligt namn")
+
+    preview = upload(national_editor_client, Project, csv.encode("utf-8-sig"), "export.csv")
+    assert not preview.context["result"].has_errors()
+    confirm(national_editor_client, Project, preview)
+
+    assert Project.objects.get(acronym="SUMBA").title != "Tillfälligt namn"
+    changed = Project.objects.get(acronym="SUMBA")
+    assert set(ProjectFacet.objects.values_list("project_id", "kind", "value")) >= slow_values(
+        changed
+    )
