@@ -110,6 +110,17 @@ class FilteredListUrlField(SlugUrlField):
         return self.context["request"].build_absolute_uri(path)
 
 
+class ChoiceLabelField(serializers.CharField):
+    """The Swedish label of a choice field (the model's get_<field>_display()), called
+    directly: DRF would first inspect the method's signature for every record."""
+
+    def __init__(self, field_name: str, **kwargs):
+        super().__init__(source=f"get_{field_name}_display", read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, self.source)()
+
+
 class BlankAsNullField(serializers.CharField):
     """Text that is null rather than "" when there is none."""
 
@@ -311,7 +322,7 @@ class ContactCentreSerializer(ReadOnlyModelSerializer):
 
 
 class MunicipalitySerializer(ReadOnlyModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     public_name = serializers.CharField(read_only=True, help_text="Namnet som sidan visar.")
     county = CountySerializer(read_only=True)
     contacts = PersonSerializer(many=True, read_only=True)
@@ -363,7 +374,7 @@ class MunicipalitySerializer(ReadOnlyModelSerializer):
 
 class PartnershipPartySerializer(ReadOnlyModelSerializer):
     organisation = OrganisationRefSerializer(read_only=True)
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = ChoiceLabelField("role")
 
     class Meta:
         model = PartnershipParty
@@ -379,7 +390,7 @@ class ExchangeProgrammeSerializer(ReadOnlyModelSerializer):
 
 
 class PartnershipSerializer(StatusMixin, ReadOnlyModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     municipality = MunicipalityRefSerializer(read_only=True)
     parties = PartnershipPartySerializer(many=True, read_only=True)
     other_municipalities = MunicipalityRefSerializer(
@@ -389,9 +400,7 @@ class PartnershipSerializer(StatusMixin, ReadOnlyModelSerializer):
     )
     period = PeriodSerializer()
     is_former = serializers.SerializerMethodField(help_text="Upphört; visas som tidigare.")
-    activity_level_display = serializers.CharField(
-        source="get_activity_level_display", read_only=True
-    )
+    activity_level_display = ChoiceLabelField("activity_level")
     coordinated_by = OrganisationNameSerializer(read_only=True, allow_null=True)
     themes = ThemeSerializer(many=True, read_only=True)
     funding_sources = FundingSourceSerializer(many=True, read_only=True)
@@ -449,7 +458,7 @@ class PartnershipSerializer(StatusMixin, ReadOnlyModelSerializer):
 
 class ProjectParticipantSerializer(ReadOnlyModelSerializer):
     organisation = OrganisationRefSerializer(read_only=True)
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = ChoiceLabelField("role")
     budget = MoneySerializer(
         amount="budget_amount", currency="budget_currency", display="budget_display"
     )
@@ -465,7 +474,7 @@ class ProjectParticipantSerializer(ReadOnlyModelSerializer):
 
 
 class ProjectSerializer(StatusMixin, ReadOnlyModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     municipality = MunicipalityRefSerializer(read_only=True)
     partnership = PartnershipRefSerializer(
         source="public_partnership", read_only=True, allow_null=True
@@ -563,8 +572,8 @@ class MembershipSerializer(ReadOnlyModelSerializer):
 
 
 class NetworkSerializer(ReadOnlyModelSerializer):
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
-    scope_display = serializers.CharField(source="get_scope_display", read_only=True)
+    category_display = ChoiceLabelField("category")
+    scope_display = ChoiceLabelField("scope")
     programme = ProgrammeSerializer(read_only=True, allow_null=True)
     member_count = serializers.IntegerField(
         read_only=True, help_text="Medlemmar bland kommunerna med en publik sida."
@@ -609,7 +618,7 @@ class OrganisationOtherNameSerializer(ReadOnlyModelSerializer):
 
 
 class OrganisationSerializer(ReadOnlyModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     country = CountrySerializer(read_only=True)
     other_names = OrganisationOtherNameSerializer(many=True, read_only=True)
     municipality = PublishedMunicipalityRefSerializer(
@@ -644,7 +653,7 @@ class OrganisationSerializer(ReadOnlyModelSerializer):
 
 class OrganisationPartnershipSerializer(ReadOnlyModelSerializer):
     partnership = PartnershipRefSerializer(read_only=True)
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = ChoiceLabelField("role")
 
     class Meta:
         model = PartnershipParty
@@ -653,7 +662,7 @@ class OrganisationPartnershipSerializer(ReadOnlyModelSerializer):
 
 class OrganisationProjectSerializer(ReadOnlyModelSerializer):
     project = ProjectRefSerializer(read_only=True)
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = ChoiceLabelField("role")
 
     class Meta:
         model = ProjectParticipant
