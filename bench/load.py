@@ -8,13 +8,15 @@ portal_bench: created when missing, migrated, the seeds and the scale data loade
 then starts `make serve` on loopback twice: with the public page cache (cached) and with
 PUBLIC_PAGE_CACHE_SECONDS=0 (uncached). Each time, wrk (Debian's package) loads each page in
 turn for `--duration` seconds after a short warm-up, over `--connections` connections from one
-thread on the same machine: a bare Django view on the same server and middleware (the
-ceiling), a municipality page, the project list with three filters, and a search; the search
-is also timed with one connection, where no request waits for another. The SQL queries of
-each page are counted in this process against the same database, uncached.
+thread on the same machine: the portal's empty view (/_bench/tom/, through all its
+middleware), a municipality page, the project list with three filters, and a search; the
+search is also timed with one connection, where no request waits for another. Then a bare
+Django project (bench/bare_django.py: one view, no middleware) on the same gunicorn settings,
+the ceiling of issue 17's throughput targets. The SQL queries of each page are counted in
+this process against the same database, uncached.
 
 Load goes to 127.0.0.1 only and every run is bounded by `--duration`. The last lines say
-whether the targets of issue 5 hold.
+whether the targets of issues 5 and 17 hold.
 """
 
 import argparse
@@ -36,7 +38,8 @@ PYTHON = sys.executable
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
 SCALE_PROJECTS = 50_000
 
-BARE = "bare view (ceiling)"
+BARE = "the portal's empty view"
+BARE_DJANGO = "bare Django view"
 MUNICIPALITY = "municipality page"
 PROJECT_LIST = "project list, 3 filters"
 SEARCH = "search"
@@ -139,6 +142,38 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
+def start_bare_django(port: int, env: dict, log: Path) -> subprocess.Popen:
+    """bench/bare_django.py on the portal's gunicorn settings: the ceiling of issue 17."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [
+                str(Path(PYTHON).with_name("gunicorn")),
+                "--config",
+                "portal/gunicorn.conf.py",
+                "--no-control-socket",
+                "bench.bare_django:application",
+            ],
+            cwd=ROOT,
+            env={**env, "HOST": "127.0.0.1", "PORT": str(port), "PYTHONPATH": str(ROOT)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def wait_until_answers(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"{url} did not answer within {timeout:.0f} s.")
+
+
 def wrk(url: str, duration: float, connections: int) -> dict:
     output = subprocess.run(
         [
@@ -206,7 +241,7 @@ def milliseconds(microseconds: int) -> str:
     return f"{microseconds / 1000:.1f}"
 
 
-def report(cached: dict, uncached: dict, queries: dict, args) -> None:
+def report(cached: dict, uncached: dict, bare_django: dict, queries: dict, args) -> None:
     print()
     print(
         f"{args.connections} connections, {args.duration:g} s a page, "
@@ -249,6 +284,16 @@ def report(cached: dict, uncached: dict, queries: dict, args) -> None:
         f"Target: municipality page uncached >= 15 % of the bare view: {uncached_share:.0%} "
         f"({verdict(uncached_share >= 0.15)})"
     )
+    ceiling = bare_django["rps"]
+    print(
+        f"\n{BARE_DJANGO} (bench/bare_django.py, same gunicorn settings): {ceiling:.0f} requests/s"
+    )
+    for label, target in ((BARE, 0.6), (MUNICIPALITY, 0.15), (PROJECT_LIST, 0.10)):
+        share = uncached[label]["rps"] / ceiling
+        print(
+            f"Target: {label} uncached >= {target:.0%} of the bare Django view: {share:.1%} "
+            f"({verdict(share >= target)})"
+        )
     p95 = one["p95_us"] / 1000
     print(
         f"Target: search p95 < 50 ms, one connection, uncached: {p95:.1f} ms ({verdict(p95 < 50)})"
@@ -292,8 +337,16 @@ def main() -> None:
             results[mode] = measure(base, args, with_one_connection=mode == "uncached")
         finally:
             stop_server(server)
+    print(f"Serving {BARE_DJANGO} on {base} (log: {log}).", flush=True)
+    server = start_bare_django(args.port, env, log)
+    try:
+        wait_until_answers(base + PAGES[BARE])
+        wrk(base + PAGES[BARE], args.warmup, args.connections)
+        bare_django = wrk(base + PAGES[BARE], args.duration, args.connections)
+    finally:
+        stop_server(server)
     queries = count_queries(env)
-    report(results["cached"], results["uncached"], queries, args)
+    report(results["cached"], results["uncached"], bare_django, queries, args)
 
 
 if __name__ == "__main__":
