@@ -113,6 +113,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Public reads from a database replica, when there is one (portal/db_router.py).
+    "portal.db_router.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page, and 304 Not Modified when the browser already has it.
@@ -202,11 +204,24 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT compilation: the portal's queries read thousands of rows, not millions, and
-    # PostgreSQL's JIT spent 0.3–1 s compiling plans that then ran in tens of milliseconds
-    # (measured at 50 000 projects). The usual advice for web workloads.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Read-only replicas (DATABASE_REPLICA_URL, one URL or a comma-separated list): public GET
+# and HEAD requests read from one, everything else uses "default" (portal/db_router.py).
+# In tests they mirror "default", so a TestCase sees one database.
+replica_urls = env_list("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICAS = [
+    "replica" if len(replica_urls) == 1 else f"replica_{number}"
+    for number in range(1, len(replica_urls) + 1)
+]
+for alias, url in zip(DATABASE_REPLICAS, replica_urls, strict=True):
+    DATABASES[alias] = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    DATABASES[alias]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"] if DATABASE_REPLICAS else []
+for database in DATABASES.values():
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT compilation: the portal's queries read thousands of rows, not millions, and
+        # PostgreSQL's JIT spent 0.3–1 s compiling plans that then ran in tens of milliseconds
+        # (measured at 50 000 projects). The usual advice for web workloads.
+        database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
