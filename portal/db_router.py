@@ -12,20 +12,29 @@ PRIMARY_PATH_PREFIXES (the admin and the health check). Even then the primary is
 
 * inside a transaction on the primary (transaction.atomic, and so every Django TestCase);
 * after the request's first write (read-your-writes): a write moves the rest of the request
-  to the primary.
+  to the primary;
+* for REPLICA_LAG_ALLOWANCE_SECONDS after any content change, while the page cache is on: the
+  change has moved the content version on (portal/page_cache.py), and a page rendered now is
+  kept under the new version, so one rendered from a replica that has not yet replayed the
+  change would stay stale in the cache until the next change.
 
 Writes always go to the primary, and migrations only run there. A streamed response (the
 public lists' downloads) reads its rows while it is sent, after the middleware has returned;
 its iteration reads from the replica the request was given.
 """
 
+import logging
 import random
+import time
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import FileResponse
+
+from portal.page_cache import VERSION_KEY
 
 #: Where the current request's reads go: a replica alias, or None for the primary.
 _read_alias: ContextVar[str | None] = ContextVar("portal_read_alias", default=None)
@@ -33,6 +42,10 @@ _read_alias: ContextVar[str | None] = ContextVar("portal_read_alias", default=No
 #: Requests under these paths read from the primary whatever their method.
 PRIMARY_PATH_PREFIXES = ("/admin/", "/halsa/")
 READ_METHODS = frozenset({"GET", "HEAD"})
+#: How far a replica may lag behind without a cached page keeping what it missed.
+REPLICA_LAG_ALLOWANCE_SECONDS = 10
+
+logger = logging.getLogger(__name__)
 
 
 def read_alias() -> str | None:
@@ -76,6 +89,21 @@ def reads_from_replica(request) -> bool:
     return request.method in READ_METHODS and not request.path.startswith(PRIMARY_PATH_PREFIXES)
 
 
+def content_just_changed() -> bool:
+    """Whether the page cache is on and the content changed less than
+    REPLICA_LAG_ALLOWANCE_SECONDS ago (the content version is the time of the last change)."""
+    if not settings.PUBLIC_PAGE_CACHE_SECONDS:
+        return False
+    try:
+        version = caches["versions"].get(VERSION_KEY)
+    except Exception:
+        logger.exception("The content version could not be read; reading from a replica.")
+        return False
+    if version is None:
+        return False
+    return time.time_ns() - int(version) < REPLICA_LAG_ALLOWANCE_SECONDS * 1_000_000_000
+
+
 class ReplicaReadsMiddleware:
     """Sends the reads of public GET and HEAD requests to a replica (module docstring)."""
 
@@ -86,7 +114,7 @@ class ReplicaReadsMiddleware:
         self.replicas = list(settings.DATABASE_REPLICAS)
 
     def __call__(self, request):
-        if not reads_from_replica(request):
+        if not reads_from_replica(request) or content_just_changed():
             return self.get_response(request)
         alias = random.choice(self.replicas)
         token = _read_alias.set(alias)

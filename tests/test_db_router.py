@@ -2,7 +2,11 @@
 decisions and the middleware's choice of requests. tests/production/test_replica.py serves the
 portal on a real PostgreSQL primary and streaming replica."""
 
+import os
+import time
+
 import pytest
+from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
@@ -10,6 +14,7 @@ from django.test import RequestFactory
 from portal import db_router
 from portal.db_router import ReplicaReadsMiddleware, ReplicaRouter
 from portal.models import Municipality
+from portal.page_cache import VERSION_KEY
 
 REPLICAS = ["replica_1", "replica_2"]
 
@@ -36,6 +41,9 @@ def read_alias_during(request, view=None):
     return seen
 
 
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_REPLICA_URL")), reason="run with DATABASE_REPLICA_URL set"
+)
 def test_without_replicas_there_is_no_router_and_no_middleware(settings):
     from django.core.exceptions import MiddlewareNotUsed
 
@@ -123,3 +131,39 @@ def test_objects_from_the_primary_and_a_replica_may_be_related(replicas):
     elsewhere._state.db = "archive"
     assert replicas.allow_relation(from_primary, from_replica) is True
     assert replicas.allow_relation(from_primary, elsewhere) is None
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 3600
+    settings.CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+        for alias in ("default", "versions")
+    }
+    return caches["versions"]
+
+
+def changed_seconds_ago(versions, seconds: float) -> None:
+    versions.set(VERSION_KEY, str(time.time_ns() - int(seconds * 1_000_000_000)), timeout=None)
+
+
+def test_right_after_a_content_change_public_reads_go_to_the_primary(replicas, page_cache_on):
+    """A page rendered now is cached under the new content version: rendered from a replica
+    that has not replayed the change yet, it would stay stale until the next change."""
+    changed_seconds_ago(page_cache_on, 1)
+    assert read_alias_during(RequestFactory().get("/kommuner/vaxjo/")) == [None]
+
+
+def test_once_a_replica_has_had_time_to_replay_a_change_public_reads_go_there_again(
+    replicas, page_cache_on
+):
+    changed_seconds_ago(page_cache_on, db_router.REPLICA_LAG_ALLOWANCE_SECONDS + 1)
+    assert read_alias_during(RequestFactory().get("/kommuner/vaxjo/"))[0] in REPLICAS
+
+
+def test_without_the_page_cache_a_content_change_keeps_reads_on_the_replica(
+    replicas, page_cache_on, settings
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    changed_seconds_ago(page_cache_on, 1)
+    assert read_alias_during(RequestFactory().get("/kommuner/vaxjo/"))[0] in REPLICAS
