@@ -3,6 +3,7 @@ from django.contrib import admin
 from contacts.models import ContactCentre, Organisation, OrganisationName, Person
 from contacts.resources import PersonResource
 from portal.admin_base import PortalAdmin, ScopedQuerysetMixin
+from portal.admin_filters import ShortRelatedOnlyFieldListFilter
 from portal.spreadsheets.admin import SpreadsheetAdminMixin
 
 
@@ -49,10 +50,11 @@ class PersonAdmin(SpreadsheetAdminMixin, PortalAdmin):
         "contact_details_public",
     ]
     search_fields = ["name", "email", "title", "organisation__name"]
-    list_filter = ["contact_details_public", ("organisation", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["contact_details_public", ("organisation", ShortRelatedOnlyFieldListFilter)]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organisation"]
     list_select_related = ["organisation"]
+    show_full_result_count = False  # 20 000 people: one COUNT fewer on every page
 
     @admin.display(description="telefon", ordering="phone")
     def phone_column(self, obj):

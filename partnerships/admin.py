@@ -85,6 +85,7 @@ class PartnershipAdmin(
     ]
     readonly_fields = ["period_preview"]
     list_select_related = ["municipality"]
+    show_full_result_count = False  # thousands of partnerships: one COUNT fewer a page
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -157,6 +158,7 @@ class PartnershipPartyAdmin(PartyRowAdminMixin, PortalAdmin):
     list_display = ["organisation", "partnership", "role", "since_year", "until_year"]
     list_filter = ["role"]
     list_select_related = ["organisation", "partnership__municipality"]
+    show_full_result_count = False
     search_fields = ["organisation__name", "partnership__name"]
     autocomplete_fields = ["partnership", "organisation"]
 

@@ -116,6 +116,7 @@ class ProjectAdmin(
     ]
     readonly_fields = ["period_preview", "money_preview"]
     list_select_related = ["municipality", "programme"]
+    show_full_result_count = False  # 50 000 projects: one COUNT fewer on every page
     inlines = [ProjectParticipantInline]
     fieldsets = [
         (
@@ -177,6 +178,7 @@ class ProjectAdmin(
 class ProjectParticipantAdmin(PartyRowAdminMixin, PortalAdmin):
     list_display = ["organisation", "project", "role"]
     list_select_related = ["organisation", "project"]
+    show_full_result_count = False  # 175 000 rows: one COUNT fewer on every page
     list_filter = ["role"]
     search_fields = ["organisation__name", "project__title", "project__acronym"]
     autocomplete_fields = ["project", "organisation"]
