@@ -249,6 +249,16 @@ def _name_keys(name: str) -> frozenset[str]:
     return frozenset(organisation_name_keys(name))
 
 
+def _name_clusters(organisations, other_names):
+    """_equal_name_clusters of every organisation, once per quality_report."""
+    reads = _report_reads.get()
+    if reads is None:
+        return _equal_name_clusters(organisations, other_names)
+    if "name_clusters" not in reads:
+        reads["name_clusters"] = _equal_name_clusters(organisations, other_names)
+    return reads["name_clusters"]
+
+
 def _equal_name_clusters(organisations, other_names):
     """Organisations in one country whose names are equal after normalising, as clusters:
     ({cluster: its organisation ids}, {cluster: {(organisation_id, name): is_former}} for
@@ -331,7 +341,7 @@ def duplicate_organisations(user) -> list[Finding]:
     """Organisations in the same country whose names, former names or other names are
     equal after normalising. Four queries: organisations, other names, scope (two)."""
     organisations, other_names = _organisation_names()
-    clusters, matched_names = _equal_name_clusters(organisations, other_names)
+    clusters, matched_names = _name_clusters(organisations, other_names)
     groups = [
         (ids, "Lika namn: " + _quoted_names(organisations, matched_names[cluster]))
         for cluster, ids in clusters.items()
@@ -545,13 +555,17 @@ def same_distinctive_words(user) -> list[Finding]:
             if _same_kind(key[4], other[4]) and _same_place(described[key], described[other]):
                 add((key, other))
 
-    # Leave out what duplicate_organisations finds: its clusters, computed only for the
-    # countries with findings (a cluster never crosses a border).
-    countries = {organisations[next(iter(ids))][1] for ids in found}
-    clusters, _matched = _equal_name_clusters(
-        {pk: row for pk, row in organisations.items() if row[1] in countries},
-        [row for row in other_names if organisations[row[0]][1] in countries],
-    )
+    # Leave out what duplicate_organisations finds: its clusters (within a report, the
+    # ones it computed; otherwise only for the countries with findings, since a cluster
+    # never crosses a border).
+    if _report_reads.get() is not None:
+        clusters, _matched = _name_clusters(organisations, other_names)
+    else:
+        countries = {organisations[next(iter(ids))][1] for ids in found}
+        clusters, _matched = _equal_name_clusters(
+            {pk: row for pk, row in organisations.items() if row[1] in countries},
+            [row for row in other_names if organisations[row[0]][1] in countries],
+        )
     cluster_of = {pk: cluster for cluster, ids in clusters.items() for pk in ids}
     findings = []
     for ids, (shared, names) in found.items():
