@@ -1,6 +1,35 @@
+import os
+
 import pytest
 
 from portal.initial_data import load_initial_data
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_versions_folder(tmp_path_factory):
+    """The content version in a folder of this test run's own. The configured one
+    (.cache/versions) is shared by every process of the machine, as it must be for the
+    workers of one server, so a test run beside a served portal or another test run would
+    see its version move (a page cache test then fails under load) and clear it for them."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    caches = {**settings.CACHES}
+    if not caches["versions"]["BACKEND"].endswith("FileBasedCache"):
+        yield
+        return
+    folder = str(tmp_path_factory.mktemp("versions"))
+    caches["versions"] = {**caches["versions"], "LOCATION": folder}
+    before = os.environ.get("CACHE_DIR")
+    os.environ["CACHE_DIR"] = folder  # and the processes the tests start
+    try:
+        with override_settings(CACHES=caches):
+            yield
+    finally:
+        if before is None:
+            os.environ.pop("CACHE_DIR", None)
+        else:
+            os.environ["CACHE_DIR"] = before
 
 
 @pytest.fixture(autouse=True)
