@@ -106,6 +106,10 @@ def prepare_database(url: str, env: dict) -> None:
             manage("generate_scale_data", "--clear", env=env)  # an earlier, smaller run
         print("Generating the scale data (about a minute).")
         manage("generate_scale_data", env=env)
+        # Statistics for every table, the link tables included, as autovacuum would
+        # gather them in time on a live database.
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute("ANALYZE")
 
 
 def wait_until_up(base: str, timeout: float = 300) -> None:

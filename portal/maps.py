@@ -38,7 +38,9 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 
 from contacts.models import Organisation
 from partnerships.models import Partnership, PartnershipKind, PartnershipParty, PartyRole
@@ -861,6 +863,58 @@ class PartnerMap:
             "href": marker.href,
             "count": marker.count,
         }
+
+
+MORE_WORDS = {
+    "partnerships": ("samarbete", "samarbeten"),
+    "projects": ("projekt", "projekt"),
+    "stories": ("berättelse", "berättelser"),
+}
+
+
+def place_list_html(places: list[Place], show_municipality: bool = False) -> SafeString:
+    """The list beside a map: each place with its links (the first LINKS_PER_KIND of each
+    kind, then "och N till"), written out in Python. A municipality with hundreds of
+    partner places has thousands of links; through the template language they were most of
+    its page's rendering time. Every text is escaped (format_html)."""
+    parts = []
+    for place in places:
+        parts.append(
+            format_html(
+                '<li id="{}" tabindex="-1">\n      <strong>{}</strong>, {}\n'
+                '      <ul class="map-links">\n        ',
+                place.anchor,
+                place.name,
+                place.country,
+            )
+        )
+        for group in place.link_groups:
+            for link in group.links:
+                parts.append(
+                    format_html(
+                        '<li>{}: <a href="{}">{}</a>{}{}{}</li>',
+                        link.kind,
+                        link.url,
+                        link.title,
+                        format_html(" ({})", link.municipality.public_name)
+                        if show_municipality
+                        else "",
+                        ", har upphört" if link.ended else "",
+                        f", {link.status.lower()}" if link.status else "",
+                    )
+                )
+            if group.more_count:
+                one, many = MORE_WORDS[group.kind]
+                parts.append(
+                    format_html(
+                        '\n        <li class="map-more"><a href="{}">och {} {} till</a></li>',
+                        group.list_url,
+                        group.more_count_display,
+                        one if group.more_count == 1 else many,
+                    )
+                )
+        parts.append("\n      </ul>\n    </li>\n    ")
+    return mark_safe("".join(parts))
 
 
 def partner_map(places: list[Place], *, national: bool = False) -> PartnerMap | None:

@@ -71,3 +71,11 @@ def page_numbers(page) -> list:
     the current one, None where others are left out (however many pages there are)."""
     numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     return [number if isinstance(number, int) else None for number in numbers]
+
+
+@register.filter
+def place_list(places, show_municipality=False):
+    """The entries of the list beside a partner map (portal.maps.place_list_html)."""
+    from portal.maps import place_list_html
+
+    return place_list_html(places, bool(show_municipality))
