@@ -2,7 +2,12 @@ from django.shortcuts import get_object_or_404, render
 
 from partnerships.filters import PartnershipFilter
 from portal.listing import PublicListView
-from portal.selectors import grant_totals, partnership_queryset, split_by_status
+from portal.selectors import (
+    grant_totals,
+    partnership_list_queryset,
+    partnership_queryset,
+    split_by_status,
+)
 from portal.structured_data import partnership_data
 from projects.models import Project
 
@@ -15,7 +20,7 @@ class PartnershipListView(PublicListView):
     download_url_name = "partnerships:download"
 
     def get_queryset(self):
-        return partnership_queryset().order_by("municipality__short_name", "kind", "name")
+        return partnership_list_queryset().order_by("municipality__short_name", "kind", "name")
 
 
 def partnership_detail(request, slug):

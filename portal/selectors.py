@@ -74,6 +74,22 @@ def project_list_queryset():
     )
 
 
+def partnership_list_queryset():
+    """What the public partnership list shows of each: its own columns, its owner and its
+    partners with their countries."""
+    return (
+        Partnership.objects.published()
+        .defer(*NOT_LISTED, "background", "steering_group", "earlier_projects_note")
+        .select_related("municipality")
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=PartnershipParty.objects.select_related("organisation__country"),
+            )
+        )
+    )
+
+
 def partnership_queryset():
     return (
         Partnership.objects.published()
