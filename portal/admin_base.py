@@ -169,6 +169,7 @@ class PortalAdmin(RelatedSearchMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
     class Media:
         js = ["js/admin-a11y.js"]
+        css = {"all": ["css/admin.css"]}
 
     # The history page lists each version's changes by the fields' Swedish names, old → new
     # (simple-history's own "Ändringar" column). Each row compares itself with the version

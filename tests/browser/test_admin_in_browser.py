@@ -50,7 +50,14 @@ def test_admin_pages_pass_axe(coordinator_page, path, width):
     response = page.goto(path)
     assert response is not None and response.status == 200, path
     results = Axe().run(page, options=AXE_OPTIONS)
-    assert results.violations_count == 0, f"{path} at {width} px: {results.generate_snapshot()}"
+    nodes = [
+        node["html"][:200]
+        for violation in results.response["violations"]
+        for node in violation["nodes"]
+    ]
+    assert results.violations_count == 0, (
+        f"{path} at {width} px: {results.generate_snapshot()} {nodes}"
+    )
 
 
 def test_a_partnership_form_and_its_history_pass_axe(coordinator_page):
