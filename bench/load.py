@@ -113,16 +113,7 @@ def prepare_database(url: str, env: dict) -> None:
 
 
 def wait_until_up(base: str, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/halsa/", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"The server at {base} did not come up within {timeout:.0f} s.")
+    wait_until_answers(base + "/halsa/", timeout)
 
 
 def start_server(port: int, env: dict, log: Path) -> subprocess.Popen:
