@@ -65,16 +65,6 @@ def percentile(values: list[float], share: float) -> float:
 # What to ask: read from the database in this process.
 
 
-def setup_django(env: dict) -> None:
-    os.environ.update(env)
-    os.environ["PUBLIC_PAGE_CACHE_SECONDS"] = "0"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
 def staff_sessions(largest_slug: str) -> dict[str, str]:
     """Session keys of a national editor and a coordinator, made (once) in the database."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -428,7 +418,7 @@ def main() -> None:
 
     env = load.bench_environment(args.database_url)
     load.prepare_database(args.database_url, env)
-    setup_django(env)
+    load.setup_django(env)
     sessions = staff_sessions(largest_municipality())
     types = [page_type for page_type in page_types() if page_type.group in only]
     if args.in_process:
