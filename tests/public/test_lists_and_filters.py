@@ -202,3 +202,28 @@ def test_every_list_filters_by_municipality(client, path):
     filtered = response.context["page_obj"].paginator.count
     assert filtered <= client.get(path).context["page_obj"].paginator.count
     assert "municipality" not in response.context["filter"].errors
+
+
+def test_a_page_lists_its_rows_in_the_lists_order(client):
+    """Pages are read as keys first, then rows (portal/listing.py): the rows keep the order."""
+    import datetime
+
+    from projects.models import Project
+    from tests.factories import make_project
+
+    for day in range(45):
+        project = make_project(
+            title=f"Ordning {day:02}",
+            start_date=datetime.date(2030, 1, 1) + datetime.timedelta(day),
+        )
+        project.is_published = True
+        project.save()
+    expected = list(
+        Project.objects.published().order_by("-start_date", "title").values_list("slug", flat=True)
+    )
+
+    for number in (1, 2, 3):
+        page = client.get("/projekt/", {"page": number}).context["page_obj"]
+        assert [project.slug for project in page.object_list] == expected[
+            (number - 1) * 20 : number * 20
+        ]

@@ -109,3 +109,18 @@ def test_the_list_finds_words_in_titles_summaries_and_the_owner_without_duplicat
 
     assert sorted(slugs) == sorted(project.slug for project in projects)
     assert response.context["page_obj"].paginator.count == 3
+
+
+def test_the_involvement_is_fetched_bounded_not_cut_after_reading_it_all():
+    from portal.selectors import public_organisations, with_public_involvement
+
+    partner = make_organisation(name="Vielwerke Gmbh", country=Country.objects.get(code="DE"))
+    for project in published_projects(15):
+        ProjectParticipant.objects.create(project=project, organisation=partner)
+
+    [bounded] = with_public_involvement(public_organisations().filter(pk=partner.pk), 2)
+    [whole] = with_public_involvement(public_organisations().filter(pk=partner.pk))
+
+    assert len(bounded.public_participations) == 3  # the limit and one more
+    assert len(whole.public_participations) == 15
+    assert bounded.public_participations == whole.public_participations[:3]
