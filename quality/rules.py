@@ -8,6 +8,7 @@ partnership from both sides, broken links) read the rows they need once and comp
 in Python, then narrow to the user's scope with one more query.
 """
 
+import contextlib
 import contextvars
 import datetime
 import functools
@@ -20,7 +21,7 @@ from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib.admin.utils import quote
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
@@ -807,20 +808,61 @@ def _review_label(record) -> str:
     return f"{municipality.short_name} – {record}" if municipality else str(record)
 
 
-def _not_reviewed_by_model(user):
-    """(model, its records that need review in the user's scope), one queryset per model."""
+def _not_reviewed_by_model(user, *, published_only: bool = True):
+    """(model, its records that need review in the user's scope), one queryset per model;
+    municipalities only with a published page unless not `published_only`."""
     for model in reviewed_models():
         if not (is_scoped(model) or is_national_editor(user)):
             continue  # a shared record is a national editor's to review
         records = model._default_manager.filter(needs_review_q())
-        if model is Municipality:
+        if model is Municipality and published_only:
             records = records.filter(is_published=True)
         yield model, editable(records, user)
 
 
+@dataclass(frozen=True)
+class NotReviewedCounts:
+    """Records not reviewed for REVIEW_INTERVAL in a user's scope: `by_model` as the rule
+    counts them (a municipality only when its page is published), by model label, and
+    `municipality_pages`, every municipality page, published or not, as the admin front
+    page's "Att granska" lists them."""
+
+    by_model: dict[str, int]
+    municipality_pages: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_model.values())
+
+
+def not_reviewed_counts(user) -> NotReviewedCounts:
+    """One COUNT query per reviewed model (the municipalities' two counts in one), once
+    within shared_reads: the front page's "Att granska" and the rule share them."""
+    reads = _report_reads.get()
+    if reads is None:
+        return _count_not_reviewed_by_model(user)
+    if "not_reviewed_counts" not in reads:
+        reads["not_reviewed_counts"] = _count_not_reviewed_by_model(user)
+    return reads["not_reviewed_counts"]
+
+
+def _count_not_reviewed_by_model(user) -> NotReviewedCounts:
+    by_model, municipality_pages = {}, 0
+    for model, records in _not_reviewed_by_model(user, published_only=False):
+        if model is Municipality:
+            found = records.aggregate(
+                every=Count("pk"), published=Count("pk", filter=Q(is_published=True))
+            )
+            by_model[model._meta.label_lower] = found["published"]
+            municipality_pages = found["every"]
+        else:
+            by_model[model._meta.label_lower] = records.count()
+    return NotReviewedCounts(by_model, municipality_pages)
+
+
 def count_not_reviewed(user) -> int:
     """One COUNT query per reviewed model."""
-    return sum(records.count() for _model, records in _not_reviewed_by_model(user))
+    return not_reviewed_counts(user).total
 
 
 def not_reviewed(user, limit: int | None = None, offset: int = 0) -> list[Finding]:
@@ -1135,18 +1177,29 @@ RULES = (
 RULES_BY_SLUG = {rule.slug: rule for rule in RULES}
 
 
+@contextlib.contextmanager
+def shared_reads():
+    """Within it, what more than one rule needs (for one user) is read once: the
+    organisations' names, the not reviewed counts. Nested, the outermost one counts."""
+    if _report_reads.get() is not None:
+        yield
+        return
+    reading = _report_reads.set({})
+    try:
+        yield
+    finally:
+        _report_reads.reset(reading)
+
+
 def quality_report(user, *, limit: int | None = None, counts_only: bool = False):
     """Every rule's findings in the user's scope. A rule with its own `count` is counted
     in the database, and builds at most `limit` findings (none with `counts_only`)."""
     results = []
-    reading = _report_reads.set({})
-    try:
+    with shared_reads():
         for rule in RULES:
             if rule.count is None:
                 results.append(RuleResult(rule, rule.find(user)))
             else:
                 findings = [] if counts_only else rule.find(user, limit=limit)
                 results.append(RuleResult(rule, findings, total=rule.count(user)))
-    finally:
-        _report_reads.reset(reading)
     return results

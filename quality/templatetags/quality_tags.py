@@ -3,7 +3,7 @@
 from django import template
 
 from portal.formatting import format_count
-from quality.rules import quality_report
+from quality.counts import front_page_counts
 from quality.views import rule_url
 
 register = template.Library()
@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.inclusion_tag("admin/includes/quality_summary.html", takes_context=True)
 def quality_summary(context):
-    results = quality_report(context["request"].user, counts_only=True)
+    results = front_page_counts(context["request"].user).rule_results()
     return {
         "results": [
             {"heading": result.heading, "count": result.count, "url": rule_url(result.rule)}
