@@ -376,7 +376,7 @@ def compute_statistics(
         regions=region_chart(by_region, figures),
         countries=country_rows(by_country),
         themes=theme_charts(live, projects, figures),
-        funding=funding_charts(live, projects, engaged, figures, group),
+        funding=funding_charts(live, projects, ids, engaged, figures, group),
         decades=decade_chart(published),
         survey=figures.survey,
     )
@@ -680,53 +680,99 @@ def theme_charts(live, projects, figures) -> list[Chart]:
     return charts
 
 
-def funding_triples(live, projects) -> set:
+def funding_triples(live, projects, ids: list) -> set:
     """Distinct (form, municipality, funding source, its name): partnerships by their
-    funding, projects (other cooperation) by theirs and by their programme's. One query that
-    reads the projects once, each with its own funding and its programme's side by side."""
+    funding, projects (other cooperation) by theirs and by their programme's, for each of
+    the municipalities `ids` that owns the record or takes part in it as a confirmed
+    Swedish party, as the base of each chart (municipality_totals) counts them. One query
+    that reads the records, each project with its own funding and its programme's side by
+    side, and the rows by which the municipalities take part (their form empty)."""
     columns = (
+        "is_project",
+        "record",
         "cooperation_form",
-        "municipality",
+        "who",
         "funding",
         "funding_name",
         "programme_funding",
         "programme_funding_name",
     )
+    no_id, no_name = Value(None, output_field=BigIntegerField()), Value(None, CharField())
     partnerships = live.filter(funding_sources__isnull=False).annotate(
+        is_project=Value(False),
+        record=F("pk"),
+        who=F("municipality"),
         cooperation_form=F("kind"),
         funding=F("funding_sources"),
         funding_name=F("funding_sources__name"),
-        programme_funding=Value(None, output_field=BigIntegerField()),
-        programme_funding_name=Value(None, output_field=CharField()),
+        programme_funding=no_id,
+        programme_funding_name=no_name,
     )
     other_cooperation = projects.annotate(
+        is_project=Value(True),
+        record=F("pk"),
+        who=F("municipality"),
         cooperation_form=Value(CooperationKind.OTHER.value, output_field=CharField()),
         funding=F("funding_sources"),
         funding_name=F("funding_sources__name"),
         programme_funding=F("programme__funding_source"),
         programme_funding_name=F("programme__funding_source__name"),
     )
-    rows = (
-        partnerships.values_list(*columns)
-        .order_by()
-        .union(other_cooperation.values_list(*columns).order_by())
-    )
+
+    def taking_part(through, records, is_project: bool):
+        """The confirmed Swedish parties among `ids` of the records (portal.parties)."""
+        return current_parties(
+            through.objects.filter(
+                IsOneOf(F("party_municipality"), ids),
+                awaiting_confirmation=False,
+                **{f"{through.record_field}__in": records.order_by().values("pk")},
+            )
+        ).annotate(
+            is_project=Value(is_project),
+            record=F(through.record_field),
+            who=F("party_municipality"),
+            cooperation_form=Value("", output_field=CharField()),
+            funding=no_id,
+            funding_name=no_name,
+            programme_funding=no_id,
+            programme_funding_name=no_name,
+        )
+
+    arms = [
+        partnerships,
+        other_cooperation,
+        taking_part(PartnershipParty, live, False),
+        taking_part(ProjectParticipant, projects, True),
+    ]
+    first, *others = (arm.values_list(*columns).order_by() for arm in arms)
+    rows = list(first.union(*others))
+    parties: dict[tuple[bool, int], set[int]] = {}
+    for is_project, record, form, municipality, *_funding in rows:
+        if not form:
+            parties.setdefault((is_project, record), set()).add(municipality)
+    selected = set(ids)
     triples = set()
-    for form, municipality, funding, name, programme_funding, programme_name in rows:
-        if funding is not None:
-            triples.add((form, municipality, funding, name))
-        if programme_funding is not None:
-            triples.add((form, municipality, programme_funding, programme_name))
+    for is_project, record, form, owner, funding, name, programme_funding, programme_name in rows:
+        if not form:
+            continue
+        involved = parties.get((is_project, record), set())
+        if owner in selected:
+            involved = involved | {owner}
+        for municipality in involved:
+            if funding is not None:
+                triples.add((form, municipality, funding, name))
+            if programme_funding is not None:
+                triples.add((form, municipality, programme_funding, programme_name))
     return triples
 
 
-def funding_charts(live, projects, engaged: dict, figures, group: str) -> list[Chart]:
+def funding_charts(live, projects, ids: list, engaged: dict, figures, group: str) -> list[Chart]:
     """Share of the municipalities with a form of cooperation that pay for it in each way,
     as the survey asked (andel kommuner), beside the survey's figures for the same
     respondents."""
     survey_group = survey_group_for(group)
     counts = Counter(
-        (form, source, name) for form, _, source, name in funding_triples(live, projects)
+        (form, source, name) for form, _, source, name in funding_triples(live, projects, ids)
     )
     bases = {
         CooperationKind.TWIN_TOWN: ("twin_town", "pågående vänorter"),

@@ -374,3 +374,24 @@ def test_a_swedish_twin_town_is_no_partner_country_in_the_statistics(client):
         "Länder med pågående vänorter eller kommunala partnerskap i portalen",
     )
     assert "Sverige" not in countries
+
+
+def test_funding_counts_a_shared_record_for_each_party_taking_part(client, shared_project):
+    """As the base of each funding chart does (municipalities with the form): a project
+    of Växjö's with Ljungby and Region Skåne as parties is funded for all three, and for a
+    county only for its own municipalities, never for an owner outside it."""
+    from portal.models import FundingSource
+    from tests.public.test_statistics import table as stats_table
+
+    fund = FundingSource.objects.create(name="Testfonden", slug="testfonden")
+    shared_project.funding_sources.add(fund)
+    caption = "Tabell: Finansiering, andra samarbeten"
+
+    def funded(**filters) -> str:
+        rows = stats_table(client.get("/statistik/", filters), caption)
+        return rows["Testfonden"][2] if "Testfonden" in rows else "0"
+
+    assert funded() == "3"
+    assert funded(county="07") == "2"  # Kronobergs län: Växjö and Ljungby
+    assert funded(county="12") == "1"  # Skåne län: Region Skåne, not Växjö
+    assert funded(county="12", kind="kommun") == "0"
