@@ -25,3 +25,8 @@ class PortalConfig(AppConfig):
                 for signal in (post_save, post_delete):
                     signal.connect(content_changed, sender=model, dispatch_uid=f"page-{model}")
         m2m_changed.connect(content_changed, dispatch_uid="page-m2m")
+
+        from portal import fragments
+
+        # ...and moves on the versions of the fragments that show what changed.
+        fragments.connect(self.apps.get_app_config(label) for label in OUR_APPS)

@@ -40,11 +40,18 @@ def content_version() -> str:
 
 
 def content_changed(**kwargs) -> None:
-    """Signal receiver: the next request of any public page renders it anew."""
+    """Signal receiver: the next request of any public page renders it anew.
+
+    Called without a signal (the bulk imports, after writing rows that send none), it
+    renews every fragment too (portal/fragments.py): only signals say what changed."""
     try:
         caches["versions"].set(VERSION_KEY, str(time.time_ns()), timeout=None)
     except Exception:
         logger.exception("The page cache could not be told that content changed.")
+    if "signal" not in kwargs:
+        from portal.fragments import everything_changed
+
+        everything_changed()
 
 
 def page_key(request, version: str) -> str:

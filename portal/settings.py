@@ -17,6 +17,9 @@ Environment variables:
                    pages' content version (default: .cache/versions)
     PUBLIC_PAGE_CACHE_SECONDS  how long a rendered public page is kept (default: 3600;
                    0 turns the page cache off)
+    PUBLIC_FRAGMENT_CACHE_SECONDS  how long a fragment of a public page (a municipality's
+                   page, a list's row) is kept under its record's version (default:
+                   86400; 0 turns the fragments off, see portal/fragments.py)
     BENCH_BARE_VIEW  "1" adds the empty view /_bench/tom/ for bench/load.py (default: off)
     MAP_TILE_URL   a tile URL template for the partner map, e.g.
                    https://{s}.tile.example.org/{z}/{x}/{y}.png (default: empty, no tiles:
@@ -160,8 +163,20 @@ CACHES = {
         REDIS_CACHE
         if REDIS_URL
         else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "portal.fragments.UnculledFileBasedCache",
             "LOCATION": os.environ.get("CACHE_DIR") or BASE_DIR / ".cache" / "versions",
+        }
+    ),
+    # Fragments of public pages, each under its record's version (portal/fragments.py):
+    # Redis, or each process's memory (at most MAX_ENTRIES, a municipality's page is
+    # about 200 KB).
+    "fragments": (
+        REDIS_CACHE
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "fragments",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     ),
 }
@@ -169,6 +184,9 @@ CACHES = {
 # browsers and proxies for PUBLIC_PAGE_MAX_AGE. 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 3600))
 PUBLIC_PAGE_MAX_AGE = 60
+# Fragments of public pages, kept under their records' versions (portal/fragments.py);
+# they work with the page cache on or off. 0 turns them off.
+PUBLIC_FRAGMENT_CACHE_SECONDS = int(os.environ.get("PUBLIC_FRAGMENT_CACHE_SECONDS", 86400))
 
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out username and address never reach the password check.

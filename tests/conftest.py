@@ -41,7 +41,7 @@ def test_settings(settings, tmp_path):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     from django.core.cache import caches
 
-    for alias in ("default", "versions"):
+    for alias in ("default", "versions", "fragments"):
         caches[alias].clear()  # a rolled-back test leaves no cached page or version behind
 
 
