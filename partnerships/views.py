@@ -18,6 +18,8 @@ class PartnershipListView(PublicListView):
     nav = "samarbeten"
     heading = "Vänorter och samarbeten"
     download_url_name = "partnerships:download"
+    row_template = "partnerships/includes/partnership_row.html"
+    row_kind = "partnership"
 
     def get_queryset(self):
         return partnership_list_queryset().order_by("municipality__short_name", "kind", "name")

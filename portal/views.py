@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from contacts.models import Organisation, OrganisationName, Person
 from partnerships.models import Partnership
+from portal import fragments
 from portal import search as site_search
 from portal.filters import MAX_QUERY_LENGTH
 from portal.maps import municipality_partner_map
@@ -91,9 +92,21 @@ def municipality_list(request):
 
 
 def municipality_detail(request, slug):
-    municipality = get_object_or_404(
-        Municipality.objects.public().select_related("county", "contact_centre"), slug=slug
+    """The page is kept whole under the municipality's fragment version, which moves
+    whenever anything it shows changes (portal/fragments.py): a repeat request costs cache
+    reads and no query."""
+    return fragments.cached_record_page(
+        request,
+        "municipality",
+        slug,
+        find=lambda: get_object_or_404(
+            Municipality.objects.public().select_related("county", "contact_centre"), slug=slug
+        ),
+        render=lambda municipality: render_municipality_page(request, municipality),
     )
+
+
+def render_municipality_page(request, municipality):
     page = municipality_page(municipality)
     return render(
         request,

@@ -12,6 +12,8 @@ class ProjectListView(PublicListView):
     nav = "projekt"
     heading = "Projekt"
     download_url_name = "projects:download"
+    row_template = "projects/includes/project_row.html"
+    row_kind = "project"
 
     def get_queryset(self):
         return project_list_queryset().order_by("-start_date", "title")
