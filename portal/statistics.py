@@ -37,9 +37,12 @@ What the figures count, and why (seed 002 is the survey's report):
 
 Everything is counted in SQL with aggregates, a fixed number of queries whatever the data
 (tests/public/test_statistics.py and test_statistics_scale.py check it). The selected
-municipalities are read once, as ids; each record already narrowed down (published, live,
-ongoing) is then tested for being owned by one of them or having one as a confirmed party,
-the rule of portal.parties, instead of listing every record of every selected municipality. The survey's figures come from the fixtures
+municipalities are read once, as ids. The live partnerships and the ongoing other projects
+are read once too (`Cooperations`: each with its owner and its confirmed Swedish parties),
+and the selection's records are picked from them by the rule of portal.parties (owned by one
+of the municipalities or with one as a confirmed party); the queries for areas, countries
+and funding then name those records by id instead of scanning the records again. The
+survey's figures come from the fixtures
 (`SurveyFigure`), found by what they count (topic, cooperation form, respondents, activity
 level, theme, funding form, world region), never by their wording.
 """
@@ -84,8 +87,8 @@ from portal.models import (
     SurveyCooperation,
     SurveyFigure,
 )
-from portal.parties import current_parties, involvement_exists
-from projects.models import Project, ProjectParticipant
+from portal.parties import current_parties
+from projects.models import Programme, Project, ProjectParticipant
 
 SURVEY_SLUG = "skl-internationella-samarbeten-2018"
 TWIN_OR_PARTNERSHIP = [CooperationKind.TWIN_TOWN, CooperationKind.MUNICIPAL_PARTNERSHIP]
@@ -236,8 +239,11 @@ def current_memberships(on: datetime.date):
 
 class IsOneOf(Lookup):
     """`IsOneOf(F("field"), ids)`: the field is one of a list of integers, sent to PostgreSQL
-    as one array (`= ANY(%s)`) where `__in` sends one parameter per id. The page names the
-    selected municipalities in a dozen places, a few hundred each when it is not filtered."""
+    as one array where `__in` sends one parameter per id. The page names the selected
+    municipalities in a dozen places, a few hundred each when it is not filtered, and the
+    selection's records by id, thousands of them. The array goes as one text parameter
+    (`'{1,2,3}'::bigint[]`): psycopg's own quoting of a list of thousands of integers, done
+    in Python for each query, cost the page about 25 ms."""
 
     lookup_name = "is_one_of"
     prepare_rhs = False
@@ -251,7 +257,8 @@ class IsOneOf(Lookup):
 
     def as_postgresql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*params, [int(value) for value in self.rhs]]
+        array = "{" + ",".join(str(int(value)) for value in self.rhs) + "}"
+        return f"{lhs} = ANY(%s::bigint[])", [*params, array]
 
 
 def involving(records, through, ids: list):
@@ -271,30 +278,125 @@ def involving(records, through, ids: list):
     return records.filter(IsOneOf(F("municipality"), ids) | Exists(taking_part))
 
 
-def municipality_totals(municipalities, live, projects, memberships) -> dict:
-    """How many of the municipalities have each form of cooperation, in one query of one
-    row per municipality."""
+@dataclass
+class Cooperations:
+    """The live published partnerships and the ongoing other projects, every one of them
+    (not only the selection's), each with its owner and its confirmed Swedish parties that
+    have not ended: read once, in two queries, so that no figure scans them again. The
+    records of the selection are then picked here by the rule of `involving`, and the
+    queries of each figure name them by id."""
 
-    def having(queryset):
-        """Owns one, or takes part in one as a confirmed Swedish party."""
-        through, field = (
-            (PartnershipParty, "partnership")
-            if queryset.model is Partnership
-            else (ProjectParticipant, "project")
+    #: pk: (kind, activity level, owner), for the live published partnerships.
+    partnerships: dict[int, tuple[str, str, int]]
+    #: pk: owner, for the ongoing other projects.
+    projects: dict[int, int]
+    #: pk: programme, for the ongoing other projects in a programme.
+    programmes: dict[int, int]
+    #: (is a project, pk): the municipalities taking part as confirmed Swedish parties.
+    parties: dict[tuple[bool, int], set[int]]
+
+    @classmethod
+    def read(cls, on: datetime.date) -> Cooperations:
+        text = CharField()
+        # Each column an annotation, so that both halves of the UNION list them alike.
+        columns = ("is_project", "record", "owner", "form", "level", "in_programme")
+        partnerships = (
+            Partnership.objects.published()
+            .live(on)
+            .annotate(
+                is_project=Value(False),
+                record=F("pk"),
+                owner=F("municipality"),
+                form=F("kind"),
+                level=F("activity_level"),
+                in_programme=Value(None, output_field=BigIntegerField()),
+            )
+            .values_list(*columns)
+            .order_by()
         )
-        return involvement_exists(queryset, through, field)
+        projects = (
+            other_projects(on)
+            .annotate(
+                is_project=Value(True),
+                record=F("pk"),
+                owner=F("municipality"),
+                form=Value("", output_field=text),
+                level=Value("", output_field=text),
+                in_programme=F("programme"),
+            )
+            .values_list(*columns)
+            .order_by()
+        )
+        records = cls(partnerships={}, projects={}, programmes={}, parties={})
+        for is_project, pk, owner, kind, level, programme in partnerships.union(projects, all=True):
+            if is_project:
+                records.projects[pk] = owner
+                if programme is not None:
+                    records.programmes[pk] = programme
+            else:
+                records.partnerships[pk] = (kind, level, owner)
 
-    forms = municipalities.annotate(
-        twin_town=having(live.filter(kind=CooperationKind.TWIN_TOWN)),
-        partnership=having(live.filter(kind=CooperationKind.MUNICIPAL_PARTNERSHIP)),
-        other_agreement=having(live.filter(kind=CooperationKind.OTHER)),
-        project=having(projects),
-        network=Exists(memberships.filter(municipality=OuterRef("pk"))),
-    ).values_list("twin_town", "partnership", "other_agreement", "project", "network")
-    # One row of five yes/no per municipality (a few hundred at most), each subquery once:
-    # counting in the query would repeat each subquery in every count that uses it.
+        def taking_part(through, pks, is_project: bool):
+            return (
+                current_parties(
+                    through.objects.filter(
+                        IsOneOf(F(through.record_field), pks),
+                        party_municipality__isnull=False,
+                        awaiting_confirmation=False,
+                    )
+                )
+                .annotate(
+                    is_project=Value(is_project),
+                    record=F(through.record_field),
+                    party=F("party_municipality"),
+                )
+                .values_list("is_project", "record", "party")
+                .order_by()
+            )
+
+        parties = taking_part(PartnershipParty, list(records.partnerships), False).union(
+            taking_part(ProjectParticipant, list(records.projects), True), all=True
+        )
+        for is_project, pk, municipality in parties:
+            records.parties.setdefault((is_project, pk), set()).add(municipality)
+        return records
+
+    def involved(self, is_project: bool, pk: int, owner: int) -> set[int]:
+        """The owner and the confirmed Swedish parties of a record."""
+        return {owner} | self.parties.get((is_project, pk), set())
+
+    def partnerships_involving(self, ids: set[int]) -> list[int]:
+        """The partnerships owned by one of `ids` or with one of them as a party."""
+        return [
+            pk
+            for pk, (_, _, owner) in self.partnerships.items()
+            if owner in ids or not ids.isdisjoint(self.parties.get((False, pk), ()))
+        ]
+
+    def projects_involving(self, ids: set[int]) -> list[int]:
+        return [
+            pk
+            for pk, owner in self.projects.items()
+            if owner in ids or not ids.isdisjoint(self.parties.get((True, pk), ()))
+        ]
+
+
+def municipality_totals(ids: list, cooperations: Cooperations, memberships: dict) -> dict:
+    """How many of the municipalities `ids` have each form of cooperation: own one, or take
+    part in one as a confirmed Swedish party (`memberships`: current ones by municipality)."""
+    having: dict[str, set[int]] = {kind: set() for kind in CooperationKind}
+    for pk, (kind, _, owner) in cooperations.partnerships.items():
+        having[kind] |= cooperations.involved(False, pk, owner)
+    with_project = set()
+    for pk, owner in cooperations.projects.items():
+        with_project |= cooperations.involved(True, pk, owner)
     totals = Counter()
-    for twin_town, partnership, other_agreement, project, network in forms:
+    for municipality in ids:
+        twin_town = municipality in having[CooperationKind.TWIN_TOWN]
+        partnership = municipality in having[CooperationKind.MUNICIPAL_PARTNERSHIP]
+        other_agreement = municipality in having[CooperationKind.OTHER]
+        project = municipality in with_project
+        network = memberships.get(municipality, 0) > 0
         totals.update(
             {
                 "municipalities": 1,
@@ -324,34 +426,36 @@ def compute_statistics(
     # The selection is a few hundred municipalities at most: fetched once, its ids are a
     # plain IN list in every query below instead of the filter's subqueries each time.
     ids = list(municipalities.order_by().values_list("pk", flat=True))
-    every_live = Partnership.objects.published().live(on)
+    selected = set(ids)
+    cooperations = Cooperations.read(on)
     # A record shared by several of the municipalities is one record: counted once.
     published = involving(Partnership.objects.published(), PartnershipParty, ids)
-    live = involving(every_live, PartnershipParty, ids)
-    projects = involving(other_projects(on), ProjectParticipant, ids)
-    memberships = current_memberships(on).filter(IsOneOf(F("municipality"), ids))
-
-    engaged = municipality_totals(
-        Municipality.objects.filter(IsOneOf(F("pk"), ids)),
-        every_live,
-        other_projects(on),
-        current_memberships(on),
+    live = cooperations.partnerships_involving(selected)
+    projects = cooperations.projects_involving(selected)
+    memberships = dict(
+        current_memberships(on)
+        .filter(IsOneOf(F("municipality"), ids))
+        .values_list("municipality")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
-    by_activity = {
-        (row["kind"], row["activity_level"]): row["count"]
-        for row in live.values("kind", "activity_level").annotate(count=Count("pk")).order_by()
-    }
+
+    engaged = municipality_totals(ids, cooperations, memberships)
+    by_activity = Counter(cooperations.partnerships[pk][:2] for pk in live)
     totals = {
         f"partnerships_{kind}": sum(
             count for (counted_kind, _), count in by_activity.items() if counted_kind == kind
         )
         for kind in CooperationKind
     }
-    totals["projects"] = projects.count()
-    totals["memberships"] = memberships.count()
+    totals["projects"] = len(projects)
+    totals["memberships"] = sum(memberships.values())
     # The partners abroad: a pair of two Swedish municipalities is no foreign country.
+    twin_towns_and_partnerships = [
+        pk for pk in live if cooperations.partnerships[pk][0] in TWIN_OR_PARTNERSHIP
+    ]
     partners_abroad = PartnershipParty.objects.filter(
-        role=PartyRole.PARTNER, partnership__in=live.filter(kind__in=TWIN_OR_PARTNERSHIP)
+        IsOneOf(F("partnership"), twin_towns_and_partnerships), role=PartyRole.PARTNER
     ).exclude(organisation__country=SWEDEN)
     by_country = list(
         partners_abroad.values(
@@ -376,7 +480,7 @@ def compute_statistics(
         regions=region_chart(by_region, figures),
         countries=country_rows(by_country),
         themes=theme_charts(live, projects, figures),
-        funding=funding_charts(live, projects, ids, engaged, figures, group),
+        funding=funding_charts(cooperations, live, projects, selected, engaged, figures, group),
         decades=decade_chart(published),
         survey=figures.survey,
     )
@@ -588,11 +692,11 @@ def by_value_then_name(row: ChartRow):
     return (-(live or 0), -(survey or 0), row.label)
 
 
-def areas_of(through, owner: str, cooperations, *by: str):
-    """Mentions of each cooperation area: a theme below one of the survey's areas counts
-    for that area, and a cooperation mentions an area once."""
+def areas_of(through, owner: str, cooperations: list, *by: str):
+    """Mentions of each cooperation area by the cooperations (ids): a theme below one of
+    the survey's areas counts for that area, and a cooperation mentions an area once."""
     return (
-        through.objects.filter(**{f"{owner}__in": cooperations})
+        through.objects.filter(IsOneOf(F(owner), cooperations))
         .annotate(
             area=Coalesce("theme__parent_id", "theme_id"),
             area_name=Coalesce("theme__parent__name", "theme__name"),
@@ -603,8 +707,9 @@ def areas_of(through, owner: str, cooperations, *by: str):
     )
 
 
-def theme_charts(live, projects, figures) -> list[Chart]:
-    """Cooperation areas as shares of all area mentions, as the survey's figures are."""
+def theme_charts(live: list, projects: list, figures) -> list[Chart]:
+    """Cooperation areas as shares of all area mentions, as the survey's figures are
+    (`live`, `projects`: the ids of the selection's partnerships and projects)."""
     mentions: dict[str, dict[int, dict]] = {
         SurveyCooperation.TWIN_TOWN_OR_PARTNERSHIP: {},
         SurveyCooperation.OTHER: {},
@@ -680,99 +785,97 @@ def theme_charts(live, projects, figures) -> list[Chart]:
     return charts
 
 
-def funding_triples(live, projects, ids: list) -> set:
-    """Distinct (form, municipality, funding source, its name): partnerships by their
-    funding, projects (other cooperation) by theirs and by their programme's, for each of
-    the municipalities `ids` that owns the record or takes part in it as a confirmed
-    Swedish party, as the base of each chart (municipality_totals) counts them. One query
-    that reads the records, each project with its own funding and its programme's side by
-    side, and the rows by which the municipalities take part (their form empty)."""
-    columns = (
-        "is_project",
-        "record",
-        "cooperation_form",
-        "who",
-        "funding",
-        "funding_name",
-        "programme_funding",
-        "programme_funding_name",
-    )
-    no_id, no_name = Value(None, output_field=BigIntegerField()), Value(None, CharField())
-    partnerships = live.filter(funding_sources__isnull=False).annotate(
-        is_project=Value(False),
-        record=F("pk"),
-        who=F("municipality"),
-        cooperation_form=F("kind"),
-        funding=F("funding_sources"),
-        funding_name=F("funding_sources__name"),
-        programme_funding=no_id,
-        programme_funding_name=no_name,
-    )
-    other_cooperation = projects.annotate(
-        is_project=Value(True),
-        record=F("pk"),
-        who=F("municipality"),
-        cooperation_form=Value(CooperationKind.OTHER.value, output_field=CharField()),
-        funding=F("funding_sources"),
-        funding_name=F("funding_sources__name"),
-        programme_funding=F("programme__funding_source"),
-        programme_funding_name=F("programme__funding_source__name"),
-    )
+def funding_triples(cooperations: Cooperations, live: list, projects: list, ids: set) -> set:
+    """Distinct (form, municipality, funding source, its name): partnerships (`live`, ids) by
+    their funding, projects (`projects`, ids: other cooperation) by theirs and by their
+    programme's, for each of the municipalities `ids` that owns the record or takes part in
+    it as a confirmed Swedish party (`cooperations`), as the base of each chart
+    (municipality_totals) counts them. One query of the records' funding and of the
+    programmes' (the records themselves, their owners, parties and programmes, are read)."""
+    columns = ("funded", "record", "funding", "funding_name")
 
-    def taking_part(through, records, is_project: bool):
-        """The confirmed Swedish parties among `ids` of the records (portal.parties)."""
-        return current_parties(
-            through.objects.filter(
-                IsOneOf(F("party_municipality"), ids),
-                awaiting_confirmation=False,
-                **{f"{through.record_field}__in": records.order_by().values("pk")},
+    def funding_of(rows, funded: str, record: str, funding: str):
+        return (
+            rows.annotate(
+                funded=Value(funded, output_field=CharField()),
+                record=F(record),
+                funding=F(funding),
+                funding_name=F(f"{funding}__name"),
             )
-        ).annotate(
-            is_project=Value(is_project),
-            record=F(through.record_field),
-            who=F("party_municipality"),
-            cooperation_form=Value("", output_field=CharField()),
-            funding=no_id,
-            funding_name=no_name,
-            programme_funding=no_id,
-            programme_funding_name=no_name,
+            .values_list(*columns)
+            .order_by()
         )
 
-    arms = [
-        partnerships,
-        other_cooperation,
-        taking_part(PartnershipParty, live, False),
-        taking_part(ProjectParticipant, projects, True),
-    ]
-    first, *others = (arm.values_list(*columns).order_by() for arm in arms)
-    rows = list(first.union(*others))
-    parties: dict[tuple[bool, int], set[int]] = {}
-    for is_project, record, form, municipality, *_funding in rows:
-        if not form:
-            parties.setdefault((is_project, record), set()).add(municipality)
-    selected = set(ids)
+    partnership_funding = funding_of(
+        Partnership.funding_sources.through.objects.filter(IsOneOf(F("partnership"), live)),
+        "partnership",
+        "partnership",
+        "fundingsource",
+    )
+    project_funding = funding_of(
+        Project.funding_sources.through.objects.filter(IsOneOf(F("project"), projects)),
+        "project",
+        "project",
+        "fundingsource",
+    )
+    programme_funding = funding_of(
+        Programme.objects.filter(funding_source__isnull=False),
+        "programme",
+        "pk",
+        "funding_source",
+    )
+    by_programme: dict[int, list[int]] = {}
+    for pk in projects:
+        programme = cooperations.programmes.get(pk)
+        if programme is not None:
+            by_programme.setdefault(programme, []).append(pk)
+
+    involved = {}
+
+    def selected_in(is_project: bool, pk: int) -> set[int]:
+        """The municipalities of `ids` that own or take part in a record."""
+        key = (is_project, pk)
+        if key not in involved:
+            owner = cooperations.projects[pk] if is_project else cooperations.partnerships[pk][2]
+            involved[key] = cooperations.involved(is_project, pk, owner) & ids
+        return involved[key]
+
     triples = set()
-    for is_project, record, form, owner, funding, name, programme_funding, programme_name in rows:
-        if not form:
-            continue
-        involved = parties.get((is_project, record), set())
-        if owner in selected:
-            involved = involved | {owner}
-        for municipality in involved:
-            if funding is not None:
+    for funded, record, funding, name in partnership_funding.union(
+        project_funding, programme_funding, all=True
+    ):
+        if funded == "partnership":
+            form = cooperations.partnerships[record][0]
+            funded_records = [(False, record)]
+        else:
+            form = CooperationKind.OTHER.value
+            funded_records = (
+                [(True, record)]
+                if funded == "project"
+                else [(True, pk) for pk in by_programme.get(record, ())]
+            )
+        for is_project, pk in funded_records:
+            for municipality in selected_in(is_project, pk):
                 triples.add((form, municipality, funding, name))
-            if programme_funding is not None:
-                triples.add((form, municipality, programme_funding, programme_name))
     return triples
 
 
-def funding_charts(live, projects, ids: list, engaged: dict, figures, group: str) -> list[Chart]:
+def funding_charts(
+    cooperations: Cooperations,
+    live: list,
+    projects: list,
+    ids: set,
+    engaged: dict,
+    figures,
+    group: str,
+) -> list[Chart]:
     """Share of the municipalities with a form of cooperation that pay for it in each way,
     as the survey asked (andel kommuner), beside the survey's figures for the same
     respondents."""
     survey_group = survey_group_for(group)
     counts = Counter(
-        (form, source, name) for form, _, source, name in funding_triples(live, projects, ids)
+        (form, source, name)
+        for form, _, source, name in funding_triples(cooperations, live, projects, ids)
     )
     bases = {
         CooperationKind.TWIN_TOWN: ("twin_town", "pågående vänorter"),

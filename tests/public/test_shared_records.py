@@ -395,3 +395,32 @@ def test_funding_counts_a_shared_record_for_each_party_taking_part(client, share
     assert funded(county="07") == "2"  # Kronobergs län: Växjö and Ljungby
     assert funded(county="12") == "1"  # Skåne län: Region Skåne, not Växjö
     assert funded(county="12", kind="kommun") == "0"
+
+
+def test_programme_funding_counts_a_shared_record_for_each_party_taking_part(
+    client, shared_project
+):
+    """A project's programme funds it for each selected municipality that owns it or takes
+    part in it, as its own funding does; a party awaiting confirmation is not counted."""
+    from portal.models import FundingSource
+    from projects.models import Programme
+    from tests.public.test_statistics import table as stats_table
+
+    fund = FundingSource.objects.create(name="Programfonden", slug="programfonden")
+    programme = Programme.objects.create(
+        name="Testprogrammet", slug="testprogrammet", funding_source=fund
+    )
+    Project.objects.filter(pk=shared_project.pk).update(programme=programme)
+    caption = "Tabell: Finansiering, andra samarbeten"
+
+    def funded(**filters) -> str:
+        rows = stats_table(client.get("/statistik/", filters), caption)
+        return rows["Programfonden"][2] if "Programfonden" in rows else "0"
+
+    assert funded() == "3"
+    assert funded(county="07") == "2"  # Kronobergs län: Växjö and Ljungby
+    assert funded(county="12") == "1"  # Skåne län: Region Skåne, not Växjö
+    ProjectParticipant.objects.filter(
+        project=shared_project, organisation__municipality__slug="ljungby"
+    ).update(awaiting_confirmation=True)
+    assert funded(county="07") == "1"
