@@ -2,10 +2,12 @@ import django_filters
 
 from networks.models import Network, NetworkCategory, NetworkScope
 from portal.filters import PublicFilterSet, municipality_filter
+from search.models import Kind
 
 
 class NetworkFilter(PublicFilterSet):
     search_fields = ("name", "acronym", "description", "survey_listing")
+    search_kind = Kind.NETWORK
     vector_fields = ("description",)
 
     category = django_filters.ChoiceFilter(

@@ -1,6 +1,5 @@
 """Networks municipalities belong to, and the survey annex's catalogue of cooperations."""
 
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -8,7 +7,6 @@ from simple_history.models import HistoricalRecords
 from portal.formatting import format_year_range
 from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
 from portal.review import publication_field
-from portal.search import refresh_search_vector
 
 
 class NetworkCategory(models.TextChoices):
@@ -80,21 +78,15 @@ class Network(TimestampedModel, NaturalKeyModel):
         blank=True,
         help_text="Enkätbilagans rad ordagrant, till exempel ”SERN - Sweden Emilia Romagna Network”.",
     )
-    #: Swedish full-text search vector kept by save() (portal/search.py); PostgreSQL only.
-    search_vector = SearchVectorField(null=True, blank=True, editable=False)
     is_published = publication_field()
 
     objects = NetworkQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "nätverk"
         verbose_name_plural = "nätverk"
         ordering = ["name"]
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        refresh_search_vector(self)
 
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name

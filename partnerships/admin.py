@@ -16,7 +16,6 @@ from portal.admin_base import (
 from portal.admin_filters import PERIOD_FIELDSET, PeriodAdminMixin, PeriodStatusFilter
 from portal.choices import ActivityLevel
 from portal.scoping import editable
-from portal.search import refresh_search_vectors
 from portal.spreadsheets.admin import SpreadsheetAdminMixin
 
 
@@ -86,11 +85,6 @@ class PartnershipAdmin(
     readonly_fields = ["period_preview"]
     list_select_related = ["municipality"]
     show_full_result_count = False  # thousands of partnerships: one COUNT fewer a page
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The search vector names the partners, saved by the inline after the partnership.
-        refresh_search_vectors(Partnership.objects.filter(pk=form.instance.pk))
 
     def get_queryset(self, request):
         # __str__ names the municipality; autocomplete lists use this queryset too.

@@ -11,10 +11,12 @@ from portal.filters import (
     region_filter,
     theme_filter,
 )
+from search.models import Kind
 
 
 class PartnershipFilter(PeriodFilterSet):
     search_fields = ("name", "partners__name", "background", "municipality__short_name")
+    search_kind = Kind.PARTNERSHIP
     vector_fields = ("background",)
 
     kind = django_filters.ChoiceFilter(

@@ -1,6 +1,5 @@
 """Twin towns, municipal partnerships (KP) and other cooperation agreements."""
 
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -17,7 +16,6 @@ from portal.parties import (
 )
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
 from portal.review import ReviewedModel, awaiting_confirmation_field, publication_field
-from portal.search import refresh_search_vector
 
 PartnershipKind = CooperationKind
 
@@ -101,14 +99,10 @@ class Partnership(SharedRecordMixin, TimestampedModel, ReviewedModel, NaturalKey
         related_name="replaces",
         verbose_name="ersattes av",
     )
-    #: Swedish full-text search vector kept by save() (portal/search.py); PostgreSQL only.
-    search_vector = SearchVectorField(null=True, blank=True, editable=False)
     is_published = publication_field()
 
     objects = PartnershipQuerySet.as_manager()
-    history = HistoricalRecords(
-        m2m_fields=[themes, funding_sources, contacts], excluded_fields=["search_vector"]
-    )
+    history = HistoricalRecords(m2m_fields=[themes, funding_sources, contacts])
 
     class Meta:
         verbose_name = "samarbete"
@@ -125,7 +119,6 @@ class Partnership(SharedRecordMixin, TimestampedModel, ReviewedModel, NaturalKey
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        refresh_search_vector(self)
         self.refresh_parties()
 
     def __str__(self):

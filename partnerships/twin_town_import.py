@@ -61,8 +61,9 @@ from portal.parties import (
 )
 from portal.roles import is_national_editor
 from portal.scoping import municipality_ids
-from portal.search import refresh_search_vectors
 from portal.spreadsheets.formats import SpreadsheetFileError, describe_unknown_file, detect_format
+from search import index as search_index
+from search.models import Kind
 
 #: The largest file and the most rows a list may have.
 MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -719,9 +720,9 @@ def twin_towns_import(*, plan: Plan, user=None, publish: bool = False) -> Import
             )
         create_with_history(Partnership, partnerships, user, CHANGE_REASON)
         create_with_history(PartnershipParty, parties, user, CHANGE_REASON)
-        # Written without save(): the search vectors (PostgreSQL) and the public pages'
-        # cache are brought up to date here, once for the whole import.
-        refresh_search_vectors(Partnership.objects.filter(pk__in=[p.pk for p in partnerships]))
+        # Written without save(): the search documents and the public pages' cache are
+        # brought up to date here, once for the whole import.
+        search_index.refresh(Kind.PARTNERSHIP, [p.pk for p in partnerships])
         transaction.on_commit(content_changed)
     return ImportResult(
         partnerships=len(partnerships),

@@ -11,9 +11,11 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from portal.choices import WorldRegion
+from portal.database import is_postgresql
 from portal.formatting import PeriodStatus, swedish_sort_key
 from portal.models import Country, FundingSource, Municipality, Theme
-from portal.search import CONFIG, is_postgresql
+from search.models import SearchDocument
+from search.text import fold
 
 MAX_QUERY_LENGTH = 200
 #: How many rows behind a foreign key (municipalities, organisations) one free-text filter
@@ -74,20 +76,28 @@ def contains(model, path: str, value: str) -> Q:
 
 def prefix_query(value: str):
     """Every word of `value` as the beginning of a word, in Swedish full-text search
-    ("klimat" finds "klimatet" and "klimatanpassning"); None without words."""
+    ("klimat" finds "klimatet" and "klimatanpassning"), or among the names without
+    diacritics ("koge" finds Køge); None without words."""
     words = re.findall(r"\w+", value)
     if not words:
         return None
-    return SearchQuery(" & ".join(f"{word}:*" for word in words), config=CONFIG, search_type="raw")
+
+    def every_word(words, config):
+        return SearchQuery(
+            " & ".join(f"{word}:*" for word in words), config=config, search_type="raw"
+        )
+
+    return every_word(words, "swedish") | every_word(re.findall(r"\w+", fold(value)), "simple")
 
 
 class PublicFilterSet(django_filters.FilterSet):
     """Free text over `search_fields`, capped in length, for every public list."""
 
     search_fields: tuple[str, ...] = ()
-    #: Long texts among `search_fields` that the model's search vector holds (portal.search):
-    #: on PostgreSQL matched as word beginnings through its GIN index, where a substring
-    #: match would read every row's text.
+    #: The kind of the model's search documents (search.models.Kind), and the texts among
+    #: `search_fields` that they hold: on PostgreSQL these are matched as word beginnings
+    #: through the documents' GIN index, where a substring match would read every row's text.
+    search_kind: str = ""
     vector_fields: tuple[str, ...] = ()
 
     q = django_filters.CharFilter(
@@ -101,14 +111,24 @@ class PublicFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         model = queryset.model
-        full_text = bool(self.vector_fields) and is_postgresql(queryset.db)
+        full_text = bool(self.search_kind) and is_postgresql(queryset.db)
         condition = Q()
         for field in self.search_fields:
             if not (full_text and field in self.vector_fields):
                 condition |= contains(model, field, value)
-        query = prefix_query(value) if full_text else None
-        if query is not None:
-            condition |= Q(search_vector=query)
+        if self.search_kind:
+            # Lists show published records only: the documents' indexes hold those.
+            documents = SearchDocument.objects.filter(kind=self.search_kind, is_public=True)
+            if full_text:
+                query = prefix_query(value)
+                documents = documents.filter(vector=query) if query is not None else None
+            else:  # the names without diacritics, as substrings
+                folded = fold(value)
+                documents = documents.filter(
+                    Q(folded_title__contains=folded) | Q(folded_names__contains=folded)
+                )
+            if documents is not None:
+                condition |= Q(pk__in=documents.values("object_id"))
         return queryset.filter(condition)
 
 

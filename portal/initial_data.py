@@ -281,9 +281,11 @@ def load_fixture_file(path: Path, report: LoadReport) -> None:
 @transaction.atomic
 def load_initial_data(fixture_files: list[str] | None = None) -> LoadReport:
     from projects import facets
+    from search import index as search_index
 
-    # Each project's filter values once, when everything is in (projects.facets).
-    with facets.batch():
+    # Each project's filter values and each record's search document once, when everything
+    # is in (a fixture file adds a partnership's partners after the partnership).
+    with facets.batch(), search_index.batch():
         return _load_initial_data(fixture_files)
 
 
@@ -298,18 +300,9 @@ def _load_initial_data(fixture_files: list[str] | None) -> LoadReport:
     if fixture_files is None:
         for name in REFERENCE_FIXTURE_FILES:
             load_fixture_file(FIXTURES_DIR / name, report)
-    refresh_all_search_vectors()
+    # Rows saved raw or without their relations yet: every document is compared once more
+    # (only those that differ are written).
+    from search import index as search_index
+
+    search_index.rebuild()
     return report
-
-
-def refresh_all_search_vectors() -> None:
-    """Search vectors name related rows (a partnership its partners), which a fixture file
-    adds after the row itself; so they are computed once more when everything is in."""
-    from networks.models import Network
-    from partnerships.models import Partnership
-    from portal.search import is_postgresql, refresh_search_vectors
-    from projects.models import Project
-
-    if is_postgresql():
-        for model in (Municipality, Partnership, Project, Network):
-            refresh_search_vectors(model.objects.all())

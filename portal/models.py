@@ -2,7 +2,6 @@
 sources, photos, and the SKL 2018 survey that gives the national picture."""
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import RegexValidator
 from django.db import models
@@ -14,7 +13,6 @@ from simple_history.models import HistoricalRecords
 from portal.choices import ActivityLevel, CooperationKind, WorldRegion
 from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
 from portal.review import ReviewedModel
-from portal.search import refresh_search_vector
 
 
 class County(NaturalKeyModel):
@@ -144,23 +142,17 @@ class Municipality(TimestampedModel, ReviewedModel, NaturalKeyModel):
     contacts = models.ManyToManyField(
         "contacts.Person", blank=True, related_name="municipalities", verbose_name="kontaktpersoner"
     )
-    #: Swedish full-text search vector kept by save() (portal/search.py); PostgreSQL only.
-    search_vector = SearchVectorField(null=True, blank=True, editable=False)
     is_published = models.BooleanField(
         "publicerad", default=False, help_text="Bara publicerade kommuner har en publik sida."
     )
 
     objects = MunicipalityQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[contacts], excluded_fields=["search_vector"])
+    history = HistoricalRecords(m2m_fields=[contacts])
 
     class Meta:
         verbose_name = "kommun eller region"
         verbose_name_plural = "kommuner och regioner"
         ordering = ["short_name"]
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        refresh_search_vector(self)
 
     def __str__(self):
         return self.public_name

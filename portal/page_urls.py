@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portal import health, maps, statistics, views
+from search import views as search_views
 
 app_name = "portal"
 
@@ -10,7 +11,7 @@ urlpatterns = [
     path("kommuner/<slug:slug>/", views.municipality_detail, name="municipality_detail"),
     path("om/begrepp/", views.glossary, name="glossary"),
     path("om/tillganglighet/", views.accessibility, name="accessibility"),
-    path("sok/", views.search, name="search"),
+    path("sok/", search_views.search, name="search"),
     path("karta/", maps.map_page, name="map"),
     path("karta/<slug:code>/", maps.map_country_page, name="map_country"),
     path("statistik/", statistics.statistics_page, name="statistics"),

@@ -1016,19 +1016,19 @@ def existing_counts() -> dict[str, int]:
 
 
 def refresh_search(ctx: Context) -> None:
-    """bulk_create skips save(), which keeps the search vectors (PostgreSQL only)."""
-    from portal.search import is_postgresql, refresh_search_vectors
+    """bulk_create skips the signals that keep the search documents current."""
+    from search import index as search_index
+    from search.models import Kind
 
-    if not is_postgresql():
-        return
-    querysets = [Municipality.objects.all()] + [
-        queryset
-        for label, queryset in generated_querysets().items()
-        if label in ("samarbeten", "projekt", "nätverk")
-    ]
+    querysets = {
+        Kind.MUNICIPALITY: Municipality.objects.all(),
+        Kind.PARTNERSHIP: generated_querysets()["samarbeten"],
+        Kind.PROJECT: generated_querysets()["projekt"],
+        Kind.NETWORK: generated_querysets()["nätverk"],
+    }
     with ctx.progress("Sökindex", len(querysets)) as tick:
-        for queryset in querysets:
-            refresh_search_vectors(queryset)
+        for kind, queryset in querysets.items():
+            search_index.refresh(kind, queryset.values_list("pk", flat=True))
             tick(1)
 
 
@@ -1059,10 +1059,12 @@ def generate(
     finally:
         if gc_was_enabled:
             gc.enable()
-    from portal.search import vacuum_analyze
+    from portal.database import vacuum_analyze
+    from search.models import SearchDocument
 
-    # Every generated row was written twice (inserted, then given its search vector).
+    # Statistics for the planner, and the search documents' pending index entries merged.
     vacuum_analyze(
+        SearchDocument,
         Municipality,
         Organisation,
         Person,
@@ -1138,6 +1140,18 @@ def clear() -> dict[str, int]:
         Project.objects.filter(pk__in=unlinked).update(partnership=None)
         Partnership.objects.filter(replaced_by__in=partnerships).update(replaced_by=None)
 
+        from search import index as search_index
+        from search.models import Kind, SearchDocument
+
+        for kind, records in (
+            (Kind.PROJECT, projects),
+            (Kind.PARTNERSHIP, partnerships),
+            (Kind.NETWORK, networks),
+        ):
+            _raw_delete(
+                SearchDocument.objects.filter(kind=kind, object_id__in=records.values("pk"))
+            )
+
         for through in (
             Project.themes.through,
             Project.funding_sources.through,
@@ -1176,4 +1190,5 @@ def clear() -> dict[str, int]:
         from projects import facets
 
         facets.refresh(unlinked)  # their partnership's partners no longer count
+        search_index.refresh(Kind.MUNICIPALITY, [municipality.pk for municipality in intros])
     return counts

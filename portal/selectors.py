@@ -27,10 +27,10 @@ from portal.parties import current_parties
 from projects.models import ParticipantRole, Project, ProjectParticipant, Story
 from seeking.selectors import municipality_partner_requests
 
-#: Columns no public page shows: the search vector, and the long description on pages that
-#: list projects by title and summary.
-NOT_LISTED = ("search_vector",)
-NOT_IN_LISTS = ("search_vector", "description", "money_note")
+#: Columns no public page shows (none, since search has documents of its own), and the
+#: long description on pages that list projects by title and summary.
+NOT_LISTED = ()
+NOT_IN_LISTS = ("description", "money_note")
 #: Projects listed in one status group of a municipality page or a partnership on it; the
 #: rest are a link away, in the project list filtered the same way.
 PROJECTS_SHOWN = 10
@@ -308,29 +308,23 @@ def _first(queryset, limit: int | None):
     return queryset if limit is None else queryset[: limit + 1]
 
 
-def with_public_involvement(organisations, limit: int | None = None):
+def with_public_involvement(organisations):
     """Prefetches what each organisation takes part in that residents may see, as the lists
     `public_parties` (partnerships, by name) and `public_participations` (projects, newest
-    first). Two queries. With `limit`, at most limit + 1 of each per organisation."""
+    first). Two queries. (/sok/ reads a bounded number: search/involvement.py.)"""
     return organisations.prefetch_related(
         Prefetch(
             "partnershipparty_set",
-            queryset=_first(
-                PartnershipParty.objects.filter(partnership__is_published=True)
-                .select_related("partnership__municipality")
-                .order_by("partnership__name"),
-                limit,
-            ),
+            queryset=PartnershipParty.objects.filter(partnership__is_published=True)
+            .select_related("partnership__municipality")
+            .order_by("partnership__name"),
             to_attr="public_parties",
         ),
         Prefetch(
             "project_participations",
-            queryset=_first(
-                ProjectParticipant.objects.filter(project__is_published=True)
-                .select_related("project__municipality")
-                .order_by("-project__start_date", "project__title"),
-                limit,
-            ),
+            queryset=ProjectParticipant.objects.filter(project__is_published=True)
+            .select_related("project__municipality")
+            .order_by("-project__start_date", "project__title"),
             to_attr="public_participations",
         ),
     )

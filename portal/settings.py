@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "projects",
     "networks",
     "seeking",
+    "search",
     "api",
     "quality",
 ]

@@ -6,7 +6,4 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projekt och berättelser"
 
     def ready(self):
-        from projects import (
-            facets,  # noqa: F401 — keeps the list's filter values current
-            signals,  # noqa: F401 — keeps the search vectors current
-        )
+        from projects import facets  # noqa: F401 — keeps the list's filter values current

@@ -13,6 +13,7 @@ from portal.filters import (
 )
 from projects.facets import matching
 from projects.models import FacetKind, Programme, Project, ProjectKind, Story
+from search.models import Kind
 
 
 def facet(kind: str):
@@ -36,6 +37,7 @@ class ProjectFilter(PeriodFilterSet):
         "participants__name",
         "municipality__short_name",
     )
+    search_kind = Kind.PROJECT
     vector_fields = (
         "title",
         "acronym",

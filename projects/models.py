@@ -1,6 +1,5 @@
 """Projects (EU, ICLD and others), the programmes that fund them, and stories."""
 
-from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum, Value
@@ -20,7 +19,6 @@ from portal.parties import (
 )
 from portal.periods import PeriodModel, PeriodQuerySet, period_constraints
 from portal.review import ReviewedModel, awaiting_confirmation_field, publication_field
-from portal.search import refresh_search_vector
 
 
 class Programme(NaturalKeyModel):
@@ -287,14 +285,11 @@ class Project(SharedRecordMixin, TimestampedModel, ReviewedModel, NaturalKeyMode
         on_delete=models.SET_NULL,
         verbose_name="bild eller logotyp",
     )
-    #: Swedish full-text search vector kept by save() (portal/search.py); PostgreSQL only.
-    search_vector = SearchVectorField(null=True, blank=True, editable=False)
     is_published = publication_field()
 
     objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords(
         m2m_fields=[funding_sources, partner_countries, themes, contacts],
-        excluded_fields=["search_vector"],
     )
 
     class Meta:
@@ -324,7 +319,6 @@ class Project(SharedRecordMixin, TimestampedModel, ReviewedModel, NaturalKeyMode
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        refresh_search_vector(self)
         self.refresh_parties()
 
     def __str__(self):

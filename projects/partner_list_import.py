@@ -64,7 +64,6 @@ from portal.parties import (
 )
 from portal.roles import is_national_editor
 from portal.scoping import municipality_ids
-from portal.search import refresh_search_vectors
 from portal.spreadsheets.formats import (
     SpreadsheetFileError,
     describe_unknown_file,
@@ -73,6 +72,8 @@ from portal.spreadsheets.formats import (
 )
 from projects import facets
 from projects.models import ParticipantRole, Programme, Project, ProjectParticipant
+from search import index as search_index
+from search.models import Kind
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -1161,7 +1162,7 @@ def partner_list_import(*, plan: Plan, user=None, publish: bool = False) -> Impo
                 )
         create_with_history(Project, records, user, CHANGE_REASON)
         create_with_history(ProjectParticipant, participants, user, CHANGE_REASON)
-        refresh_search_vectors(Project.objects.filter(pk__in=[record.pk for record in records]))
+        search_index.refresh(Kind.PROJECT, [record.pk for record in records])
         facets.refresh(record.pk for record in records)
         transaction.on_commit(content_changed)
     return ImportResult(

@@ -34,6 +34,7 @@ from portal.spreadsheets.widgets import (
 from projects import facets
 from projects.models import ParticipantRole, Project, ProjectKind, ProjectParticipant
 from projects.partner_list_import import LABELS
+from search import index as search_index
 
 
 class ProjectResource(PeriodResource):
@@ -83,8 +84,9 @@ class ProjectResource(PeriodResource):
     export_choice_label = "En rad per projekt"
 
     def import_data(self, *args, **kwargs):
-        # Each project's filter values once, after all its rows, fields and participants.
-        with facets.batch():
+        # Each project's filter values and search document once, after all its rows, fields
+        # and participants.
+        with facets.batch(), search_index.batch():
             return super().import_data(*args, **kwargs)
 
     def check_instance(self, instance, errors):

@@ -7,6 +7,7 @@ from portal.filters import (
     region_filter,
     theme_filter,
 )
+from search.models import Kind
 from seeking.models import PartnerRequest, SoughtKind
 
 
@@ -19,6 +20,7 @@ class PartnerRequestFilter(PublicFilterSet):
         "countries__name",
         "themes__name",
     )
+    search_kind = Kind.PARTNER_REQUEST
     vector_fields = ("description",)
 
     kind = django_filters.ChoiceFilter(

@@ -4,7 +4,6 @@ stored: every public read goes through `PartnerRequestQuerySet.current()`."""
 
 import datetime
 
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -15,7 +14,6 @@ from portal.choices import CooperationKind, WorldRegion
 from portal.countries import SWEDEN
 from portal.naturalkeys import NaturalKeyModel, NaturalKeyQuerySet, TimestampedModel
 from portal.review import publication_field
-from portal.search import refresh_search_vector
 
 #: How far ahead a request may run: it should be renewed, not left standing for years.
 LONGEST_VALIDITY = datetime.timedelta(days=2 * 365)
@@ -119,12 +117,10 @@ class PartnerRequest(TimestampedModel, NaturalKeyModel):
         "gäller till och med",
         help_text="Efter den dagen försvinner sökningen från webbplatsen av sig själv.",
     )
-    #: Swedish full-text search vector kept by save() (portal/search.py); PostgreSQL only.
-    search_vector = SearchVectorField(null=True, blank=True, editable=False)
     is_published = publication_field()
 
     objects = PartnerRequestQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[themes, countries], excluded_fields=["search_vector"])
+    history = HistoricalRecords(m2m_fields=[themes, countries])
 
     class Meta:
         verbose_name = "partnersökning"
@@ -138,10 +134,6 @@ class PartnerRequest(TimestampedModel, NaturalKeyModel):
                 violation_error_message=TWO_SEEKERS,
             )
         ]
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        refresh_search_vector(self)
 
     def __str__(self):
         return self.title

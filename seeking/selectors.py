@@ -8,7 +8,6 @@ from seeking.models import PartnerRequest
 def partner_request_queryset():
     return (
         PartnerRequest.objects.public()
-        .defer("search_vector")
         .select_related("municipality", "organisation__country", "contact__organisation")
         .prefetch_related("themes", "countries", "regions")
     )

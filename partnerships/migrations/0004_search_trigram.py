@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from portal.search import trigram_indexes
+from portal.migration_ops import trigram_indexes
 
 
 class Migration(migrations.Migration):

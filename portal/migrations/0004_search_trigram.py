@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from portal.search import create_unaccent_function, drop_unaccent_function, trigram_indexes
+from portal.migration_ops import create_unaccent_function, drop_unaccent_function, trigram_indexes
 
 
 class Migration(migrations.Migration):

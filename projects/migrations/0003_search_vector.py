@@ -3,9 +3,9 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
-from portal.search import index_and_backfill
+from portal.migration_ops import index_and_backfill
 
-# The vector's fields as they were when this migration was written (see portal/search.py).
+# The vector's fields as they were when this migration was written (see portal/migration_ops.py).
 FIELDS = [
     ("title", "A"),
     ("acronym", "A"),

@@ -3,9 +3,9 @@ projects through the GIN index, not a pass over every participant row)."""
 
 from django.db import migrations
 
-from portal.search import vector_expression
+from portal.migration_ops import vector_expression
 
-# The vector's fields as they were when this migration was written (see portal/search.py).
+# The vector's fields as they were when this migration was written (see portal/migration_ops.py).
 FIELDS = [
     ("title", "A"),
     ("acronym", "A"),

@@ -1,8 +1,8 @@
 from django.db import migrations
 
-from portal.search import index_and_backfill, trigram_indexes
+from portal.migration_ops import index_and_backfill, trigram_indexes
 
-# The vector's fields as they were when this migration was written (see portal/search.py).
+# The vector's fields as they were when this migration was written (see portal/migration_ops.py).
 FIELDS = [
     ("title", "A"),
     ("countries__name", "B"),

@@ -292,7 +292,7 @@ def test_the_import_is_all_or_nothing(editor, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("projects.partner_list_import.refresh_search_vectors", fail)
+    monkeypatch.setattr("projects.partner_list_import.search_index.refresh", fail)
     with pytest.raises(RuntimeError):
         partner_list_import(plan=plan, user=editor)
     assert (Project.objects.count(), Organisation.objects.count()) == before

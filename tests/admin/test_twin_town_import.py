@@ -462,7 +462,7 @@ def test_import_is_all_or_nothing(monkeypatch):
         raise RuntimeError("databasen svarar inte")
 
     # The last step of the import fails: the places and partnerships before it are undone.
-    monkeypatch.setattr("partnerships.twin_town_import.refresh_search_vectors", fail)
+    monkeypatch.setattr("partnerships.twin_town_import.search_index.refresh", fail)
     with pytest.raises(RuntimeError):
         twin_towns_import(plan=plan)
 

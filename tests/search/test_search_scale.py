@@ -7,10 +7,11 @@ import pytest
 from django.db import connection
 
 from contacts.models import Organisation
-from portal import search
 from portal.models import Country
-from portal.views import INVOLVEMENT_LIMIT
 from projects.models import Project, ProjectParticipant
+from search import query as search_query
+from search.models import Kind
+from search.views import INVOLVEMENT_LIMIT, search_kind
 from tests.factories import make_organisation, make_project
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_an_organisation_in_many_projects_names_the_first_ten_and_says_there_are
 
     hit, page = organisation_hit(client, "Sprudelwerke Gmbh")
 
-    assert len(hit.public_participations) == INVOLVEMENT_LIMIT
+    assert hit.involvement_html.count('href="/projekt/') == INVOLVEMENT_LIMIT
     assert hit.has_more
     assert "med flera" in page.split("<li>Sprudelwerke Gmbh", 1)[1].split("</li>", 1)[0]
 
@@ -57,19 +58,19 @@ def test_an_organisation_in_few_projects_names_them_all(client):
 
     hit, page = organisation_hit(client, "Kleinwerke Gmbh")
 
-    assert len(hit.public_participations) == 3
+    assert hit.involvement_html.count('href="/projekt/') == 3
     assert not hit.has_more
     assert "med flera" not in page.split("<li>Kleinwerke Gmbh", 1)[1].split("</li>", 1)[0]
 
 
 @postgresql_only
 def test_a_common_word_ranks_a_bounded_set_with_the_title_matches(client, monkeypatch):
-    monkeypatch.setattr(search, "RANKED", 5)
-    monkeypatch.setattr(search, "RANKED_TITLES", 3)
+    monkeypatch.setattr(search_query, "RANKED", 5)
+    monkeypatch.setattr(search_query, "RANKED_TITLES", 3)
     published_projects(12, summary="Ett samarbete om vatten.")
     titled = published_projects(2, title="Samarbete i titeln")
 
-    found = search.search_projects("samarbete", 25)
+    found = search_kind(Kind.PROJECT, "samarbete", 25)
 
     assert len(found) <= 5 + 3
     assert {project.pk for project in titled} <= {project.pk for project in found}
@@ -112,15 +113,24 @@ def test_the_list_finds_words_in_titles_summaries_and_the_owner_without_duplicat
 
 
 def test_the_involvement_is_fetched_bounded_not_cut_after_reading_it_all():
+    from django.db.models import F
+
     from portal.selectors import public_organisations, with_public_involvement
+    from search.involvement import _first_of_each
 
     partner = make_organisation(name="Vielwerke Gmbh", country=Country.objects.get(code="DE"))
     for project in published_projects(15):
         ProjectParticipant.objects.create(project=project, organisation=partner)
 
-    [bounded] = with_public_involvement(public_organisations().filter(pk=partner.pk), 2)
+    bounded = _first_of_each(
+        ProjectParticipant.objects.filter(organisation=partner),
+        [F("project__start_date").desc(), F("project__title").asc(), F("pk").asc()],
+        2,
+        "project__slug",
+    )[partner.pk]
     [whole] = with_public_involvement(public_organisations().filter(pk=partner.pk))
 
-    assert len(bounded.public_participations) == 3  # the limit and one more
-    assert len(whole.public_participations) == 15
-    assert bounded.public_participations == whole.public_participations[:3]
+    assert len(bounded) == 3  # the limit and one more
+    assert [row["project__slug"] for row in bounded] == [
+        participant.project.slug for participant in whole.public_participations[:3]
+    ]

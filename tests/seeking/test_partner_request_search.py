@@ -5,8 +5,8 @@ import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 
-from portal import search
-from seeking.models import PartnerRequest
+from search.models import Kind, SearchDocument
+from search.views import search_kind
 from tests.seeking.factories import days_from_today, foreign_organisation, make_partner_request
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ postgresql_only = pytest.mark.skipif(
 
 
 def found(query: str) -> list[str]:
-    return [hit.slug for hit in search.search_partner_requests(query, limit=25)]
+    return [hit.slug for hit in search_kind(Kind.PARTNER_REQUEST, query, limit=25)]
 
 
 def test_title_country_theme_and_seeker_find_a_request():
@@ -59,10 +59,14 @@ def test_swedish_words_in_the_description_are_stemmed():
 @postgresql_only
 def test_the_vector_follows_countries_and_themes_added_after_saving():
     partner_request = make_partner_request(title="Partnerskap")
-    query = SearchQuery("Moçambique", config="swedish")
-    assert not PartnerRequest.objects.filter(pk=partner_request.pk, search_vector=query).exists()
+    document = SearchDocument.objects.filter(
+        kind=Kind.PARTNER_REQUEST,
+        object_id=partner_request.pk,
+        vector=SearchQuery("Moçambique", config="swedish"),
+    )
+    assert not document.exists()
     partner_request.countries.add("MZ")
-    assert PartnerRequest.objects.filter(pk=partner_request.pk, search_vector=query).exists()
+    assert document.exists()
 
 
 @postgresql_only
