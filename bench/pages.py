@@ -8,7 +8,9 @@ each, beside the targets of issue 17.
 Prepares the database as bench/load.py does (`--database-url`, default portal_bench, the seeds
 and 50 000 scale projects), adds two staff accounts for the admin (a national editor and the
 coordinator of the municipality with the most projects), then serves the portal with
-`make serve` and PUBLIC_PAGE_CACHE_SECONDS=0 on loopback and asks each page over one keep-alive
+`make serve`, PUBLIC_PAGE_CACHE_SECONDS=0 and PUBLIC_FRAGMENT_CACHE_SECONDS=0 (every page
+rendered from scratch, as for a new filter combination or the first request after an edit)
+on loopback and asks each page over one keep-alive
 connection: every URL once to warm up, then `--rounds` times. A page type is many URLs: the
 lists with each of their filters alone and together, a deep page and the last page, common
 and rare search words; the admin's index, Datakvalitet, every change list (plain, searched
@@ -416,7 +418,10 @@ def main() -> None:
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("The benchmark runs on PostgreSQL: --database-url postgres://…")
 
-    env = load.bench_environment(args.database_url)
+    # Rendered from scratch: no page cache and no fragments (a new filter combination,
+    # search word or page number, or the first request after an edit). What the fragments
+    # make of repeated requests is bench/load.py's throughput.
+    env = {**load.bench_environment(args.database_url), "PUBLIC_FRAGMENT_CACHE_SECONDS": "0"}
     load.prepare_database(args.database_url, env)
     load.setup_django(env)
     sessions = staff_sessions(largest_municipality())
