@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib.admin.utils import quote
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Window
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
@@ -634,9 +634,19 @@ _PARTY_FIELDS = (
 
 def same_pair_twice(user) -> list[Finding]:
     """Two partnerships of one municipality with the same partner and of the same kind.
-    One query."""
+    One query, which reads only the partner rows of a municipality, partner and kind that
+    occur more than once (a window count): a few dozen of thousands."""
     groups: dict[tuple, dict[int, str]] = defaultdict(dict)
     partner_names: dict[tuple, str] = {}
+    partners = editable(PartnershipParty.objects.filter(role=PartyRole.PARTNER), user)
+    alike = Window(
+        Count("pk"),
+        partition_by=[
+            F("partnership__municipality_id"),
+            F("organisation_id"),
+            F("partnership__kind"),
+        ],
+    )
     for (
         partnership_id,
         name,
@@ -645,9 +655,12 @@ def same_pair_twice(user) -> list[Finding]:
         municipality,
         organisation_id,
         organisation,
-    ) in editable(
-        PartnershipParty.objects.filter(role=PartyRole.PARTNER).order_by(), user
-    ).values_list(*_PARTY_FIELDS[:-1], "organisation_id", "organisation__name"):
+    ) in (
+        partners.annotate(rows_alike=alike)
+        .filter(rows_alike__gt=1)
+        .order_by("pk")
+        .values_list(*_PARTY_FIELDS[:-1], "organisation_id", "organisation__name")
+    ):
         key = (municipality_id, organisation_id, kind)
         groups[key][partnership_id] = _partnership_label(municipality, name, kind)
         partner_names[key] = organisation

@@ -236,6 +236,26 @@ def test_a_pair_registered_twice_is_seen_only_by_its_municipality(make_coordinat
     assert rules.same_pair_twice(make_coordinator("trollhattan")) == []
 
 
+def test_pairs_with_equal_names_are_listed_in_the_order_they_were_added(editor):
+    partner = make_organisation(name="Testrup Kommune")
+    other_partner = make_organisation(name="Testrup Amt")
+    first = partnership(name="Testrup", partner=partner)
+    second = partnership(name="Testrup", partner=partner)
+    third = partnership(name="Testrup", partner=other_partner)
+    fourth = partnership(name="Testrup", partner=other_partner)
+
+    findings = rules.same_pair_twice(editor)
+
+    assert urls(findings) == [
+        (admin_url(Partnership, "change", first.pk), admin_url(Partnership, "change", second.pk)),
+        (admin_url(Partnership, "change", third.pk), admin_url(Partnership, "change", fourth.pk)),
+    ]
+    assert [finding.detail for finding in findings] == [
+        "Båda är vänort med Testrup Kommune.",
+        "Båda är vänort med Testrup Amt.",
+    ]
+
+
 def id_(record) -> int:
     return record.pk
 
