@@ -271,43 +271,6 @@ def public_organisations():
     )
 
 
-def with_public_roles(people, limit: int | None = None):
-    """Prefetches what each person is a contact for that residents may see, as the lists
-    `public_municipalities`, `public_partnerships` and `public_projects`. Three queries.
-    With `limit`, at most limit + 1 of each per person (the one more says there are more):
-    a contact of a thousand projects costs no more than one of five."""
-    return people.prefetch_related(
-        Prefetch(
-            "municipalities",
-            queryset=_first(Municipality.objects.published().order_by("short_name"), limit),
-            to_attr="public_municipalities",
-        ),
-        Prefetch(
-            "partnerships",
-            queryset=_first(
-                Partnership.objects.published().select_related("municipality").order_by("name"),
-                limit,
-            ),
-            to_attr="public_partnerships",
-        ),
-        Prefetch(
-            "projects",
-            queryset=_first(
-                Project.objects.published()
-                .select_related("municipality")
-                .order_by("-start_date", "title"),
-                limit,
-            ),
-            to_attr="public_projects",
-        ),
-    )
-
-
-def _first(queryset, limit: int | None):
-    """The prefetched rows of each parent, or its first limit + 1 (a window in SQL)."""
-    return queryset if limit is None else queryset[: limit + 1]
-
-
 def with_public_involvement(organisations):
     """Prefetches what each organisation takes part in that residents may see, as the lists
     `public_parties` (partnerships, by name) and `public_participations` (projects, newest
@@ -328,19 +291,6 @@ def with_public_involvement(organisations):
             to_attr="public_participations",
         ),
     )
-
-
-def cut_lists(rows, limit: int, *attributes: str) -> list:
-    """Each row's prefetched `attributes` cut to `limit` items; `row.has_more` says whether
-    any list was longer (with_public_involvement and with_public_roles fetch one more)."""
-    for row in rows:
-        row.has_more = False
-        for name in attributes:
-            items = getattr(row, name)
-            if len(items) > limit:
-                setattr(row, name, items[:limit])
-                row.has_more = True
-    return rows
 
 
 STATUS_OF_GROUP = {

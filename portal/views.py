@@ -109,7 +109,6 @@ def render_municipality_page(request, municipality):
             # not look them up in vain: a miss raises (and is logged) once per map link.
             "show_municipality": False,
             "national": False,
-            "contact_for": None,
         },
     )
 

@@ -1,6 +1,6 @@
-"""What an organisation hit on /sok/ names of what it takes part in: read as plain values
-for all the hits at once (two queries, at most `limit` + 1 a kind per organisation) and
-written out in Python. A municipality's own organisation takes part in thousands of
+"""What an organisation hit on /sok/ names of what it takes part in, and a person hit of
+what they are the contact for: read as plain values for all the hits at once (a query a
+kind, at most `limit` + 1 of each per hit) and written out in Python. A municipality's own organisation takes part in thousands of
 projects; "kommun" finds hundreds of them; the template and the model objects this
 replaces took more time than the search itself."""
 
@@ -15,7 +15,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from partnerships.models import Partnership, PartnershipParty
-from projects.models import ProjectParticipant
+from portal.models import Municipality
+from projects.models import Project, ProjectParticipant
 
 SLUG_MARKER = "slug-marker"
 KIND_LABELS = {
@@ -23,16 +24,18 @@ KIND_LABELS = {
 }
 
 
-def _first_of_each(rows, order, limit: int, *columns: str) -> dict[int, list[dict]]:
-    """The first limit + 1 of `rows` for each organisation, in `order`.
+def _first_of_each(
+    rows, order, limit: int, *columns: str, by: str = "organisation_id"
+) -> dict[int, list[dict]]:
+    """The first limit + 1 of `rows` for each organisation (or what `by` names), in `order`.
 
     The organisations' rows are a few thousand at most (a municipality's own organisation
     takes part in many projects), each joined to its record by key. PostgreSQL would rather
     hash the whole projects table for that (50 ms at 50 000 projects, against 15 ms by key),
     so it is told not to."""
-    numbered = rows.annotate(
-        place=Window(RowNumber(), partition_by=F("organisation_id"), order_by=order)
-    ).filter(place__lte=limit + 1)
+    numbered = rows.annotate(place=Window(RowNumber(), partition_by=F(by), order_by=order)).filter(
+        place__lte=limit + 1
+    )
     grouped = defaultdict(list)
     using = numbered.db
     with transaction.atomic(using=using):
@@ -40,9 +43,8 @@ def _first_of_each(rows, order, limit: int, *columns: str) -> dict[int, list[dic
             with connections[using].cursor() as cursor:
                 cursor.execute("SET LOCAL enable_hashjoin = off")
                 cursor.execute("SET LOCAL enable_mergejoin = off")
-        query = numbered.order_by("organisation_id", "place").values("organisation_id", *columns)
-        for row in query:
-            grouped[row["organisation_id"]].append(row)
+        for row in numbered.order_by(by, "place").values(by, *columns):
+            grouped[row[by]].append(row)
     return grouped
 
 
@@ -106,13 +108,88 @@ def add_involvement(organisations, limit: int) -> list:
             )
             for row in own_projects[:limit]
         ]
-        organisation.involvement_html = (
-            format_html(
-                '<p class="meta">Deltar i\n{}{}</p>',
-                mark_safe(", ".join(conditional_escape(link) for link in links)),
-                " med flera" if organisation.has_more else "",
-            )
-            if links
-            else ""
-        )
+        organisation.involvement_html = _links(links, organisation.has_more, "Deltar i")
     return organisations
+
+
+def _links(links: list, more: bool, lead: str):
+    """`lead` and the links, separated by commas, "med flera" when there are more."""
+    if not links:
+        return ""
+    return format_html(
+        '<p class="meta">{}\n{}{}</p>',
+        lead,
+        mark_safe(", ".join(conditional_escape(link) for link in links)),
+        " med flera" if more else "",
+    )
+
+
+def add_roles(people, limit: int) -> list:
+    """Each person gets `roles_html`: links to at most `limit` published municipality pages
+    (by name), partnerships (by name) and projects (newest first) they are the contact for,
+    "med flera" when there are more."""
+    ids = [person.pk for person in people]
+    if not ids:
+        return people
+    municipalities = _first_of_each(
+        Municipality.contacts.through.objects.filter(
+            person__in=ids, municipality__is_published=True
+        ),
+        [F("municipality__short_name").asc(), F("pk").asc()],
+        limit,
+        "municipality__slug",
+        "municipality__name",
+        "municipality__display_name",
+        by="person_id",
+    )
+    partnerships = _first_of_each(
+        Partnership.contacts.through.objects.filter(person__in=ids, partnership__is_published=True),
+        [F("partnership__name").asc(), F("pk").asc()],
+        limit,
+        "partnership__slug",
+        "partnership__name",
+        "partnership__municipality__short_name",
+        by="person_id",
+    )
+    projects = _first_of_each(
+        Project.contacts.through.objects.filter(person__in=ids, project__is_published=True),
+        [F("project__start_date").desc(), F("project__title").asc(), F("pk").asc()],
+        limit,
+        "project__slug",
+        "project__acronym",
+        "project__title",
+        by="person_id",
+    )
+    for person in people:
+        rows = [grouped.get(person.pk, []) for grouped in (municipalities, partnerships, projects)]
+        person.has_more = any(len(kind) > limit for kind in rows)
+        own_municipalities, own_partnerships, own_projects = (kind[:limit] for kind in rows)
+        links = (
+            [
+                format_html(
+                    '<a href="{}">{}</a>',
+                    _address("portal:municipality_detail", row["municipality__slug"]),
+                    row["municipality__display_name"] or row["municipality__name"],
+                )
+                for row in own_municipalities
+            ]
+            + [
+                format_html(
+                    '<a href="{}">{} – {}</a>',
+                    _address("partnerships:detail", row["partnership__slug"]),
+                    row["partnership__municipality__short_name"],
+                    row["partnership__name"],
+                )
+                for row in own_partnerships
+            ]
+            + [
+                format_html(
+                    '<a href="{}">{}</a>',
+                    _address("projects:detail", row["project__slug"]),
+                    row["project__acronym"] or row["project__title"],
+                )
+                for row in own_projects
+            ]
+        )
+        person.roles_html = _links(links, person.has_more, "Kontaktperson för")
+    return people

@@ -1,18 +1,19 @@
 """Finding and ranking: one query over the search documents for every kind at once.
 
 On PostgreSQL a document matches when its vector matches the words (Swedish stems, and the
-names without diacritics), when its title holds the query as written without diacritics,
-or (four letters or more) when a word of its title is close to it (pg_trgm word
-similarity: "Trollhatan"). At most RANKED full-text matches and RANKED_TITLES title
-matches of each kind are ranked, so a word found in nearly every row ("samarbete") costs no
-more than a rare one; a title match ranks first. Snippets come from PostgreSQL's headlines.
+names without diacritics) or when its title holds the query as written without diacritics;
+at most RANKED full-text matches and RANKED_TITLES title matches of each kind are ranked,
+so a word found in nearly every row ("samarbete") costs no more than a rare one; a title
+match ranks first. A kind that finds fewer than it shows then looks for titles with a word
+close to the query (four letters or more; pg_trgm word similarity: "Trollhatan"), ranked
+after what it found. Snippets come from PostgreSQL's headlines.
 
 On SQLite (development) the same documents are compared as substrings without case or
 diacritics, title matches first, and misspelt municipality names are found with difflib.
 
 Each hit is the record itself, read through its kind's public queryset (so drafts, expired
 partner requests and municipalities without a page are never shown), with `.rank` and
-`.snippet`. One query for the documents and one per kind with hits.
+`.snippet`. One or two queries for the documents and one per kind with hits.
 """
 
 import difflib
@@ -42,24 +43,28 @@ TITLE_HEADLINE = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
 
 
 def _candidates_sql(kinds, misspelt: bool) -> str:
+    """Each kind's candidates: its full-text and title matches, or (`misspelt`) the titles
+    with a word close to the query."""
     table = SearchDocument._meta.db_table
     parts = []
     for index, _kind in enumerate(kinds):
         where = f"FROM {table} WHERE is_public AND kind = %(kind{index})s"
-        parts.append(f"(SELECT id {where} AND vector @@ (SELECT q FROM query) LIMIT {RANKED})")
-        title = "folded_title LIKE %(like)s"
         if misspelt:
-            title = f"({title} OR folded_title %%> %(folded)s)"
-        parts.append(f"(SELECT id {where} AND {title} LIMIT {RANKED_TITLES})")
+            parts.append(
+                f"(SELECT id {where} AND folded_title %%> %(folded)s LIMIT {RANKED_TITLES})"
+            )
+        else:
+            parts.append(f"(SELECT id {where} AND vector @@ (SELECT q FROM query) LIMIT {RANKED})")
+            parts.append(
+                f"(SELECT id {where} AND folded_title LIKE %(like)s LIMIT {RANKED_TITLES})"
+            )
     return "\nUNION\n".join(parts)
 
 
-def _postgresql(kinds, query: str, limit: int, using: str) -> dict:
-    folded = fold(query)
-    misspelt = len(folded) >= TRIGRAM_MIN_LENGTH
+def _ranked_sql(kinds, misspelt: bool) -> str:
     table = SearchDocument._meta.db_table
     closeness = "word_similarity(%(folded)s, d.folded_title)" if misspelt else "0.0"
-    sql = f"""
+    return f"""
         WITH query AS (
             SELECT websearch_to_tsquery('swedish', %(query)s) AS words,
                    websearch_to_tsquery('swedish', %(query)s)
@@ -67,26 +72,32 @@ def _postgresql(kinds, query: str, limit: int, using: str) -> dict:
         ),
         candidates AS ({_candidates_sql(kinds, misspelt)}),
         ranked AS (
-            SELECT d.kind, d.object_id, d.title, d.body,
+            SELECT d.id, d.kind, d.object_id, d.title, d.body,
                    ts_rank(d.vector, query.q) + CASE
                        WHEN d.folded_title LIKE %(like)s THEN 1.0
                        WHEN d.vector @@ query.q THEN 0.0
                        ELSE {closeness} END AS rank
             FROM {table} d, query
-            WHERE d.id IN (SELECT id FROM candidates)
+            WHERE d.id IN (SELECT id FROM candidates) AND NOT d.id = ANY(%(seen)s::bigint[])
         ),
         numbered AS (
             SELECT *, row_number() OVER (
                 PARTITION BY kind ORDER BY rank DESC, title, object_id) AS place
             FROM ranked
         )
-        SELECT kind, object_id, rank,
+        SELECT kind, object_id, id, rank,
                ts_headline('swedish', body, query.words, %(headline)s),
                ts_headline('swedish', title, query.words, %(title_headline)s)
         FROM numbered, query
         WHERE place <= %(wanted)s
         ORDER BY kind, place
     """
+
+
+def _postgresql(kinds, query: str, limit: int, using: str) -> dict:
+    """Words and titles first; misspellings only for the kinds that found too few, so a
+    common word costs no trigram comparisons with every title."""
+    folded = fold(query)
     params = {
         "query": query,
         "folded": folded,
@@ -94,7 +105,7 @@ def _postgresql(kinds, query: str, limit: int, using: str) -> dict:
         "headline": HEADLINE,
         "title_headline": TITLE_HEADLINE,
         "wanted": limit + SPARE,
-        **{f"kind{index}": kind for index, kind in enumerate(kinds)},
+        "seen": [],
     }
     found = defaultdict(list)
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
@@ -104,15 +115,29 @@ def _postgresql(kinds, query: str, limit: int, using: str) -> dict:
         # every condition; make it use them.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute(sql, params)
-        for kind, object_id, rank, body_headline, title_headline in cursor.fetchall():
-            if START in (body_headline or ""):
-                snippet = marked_snippet(body_headline)
-            elif kind != Kind.MUNICIPALITY and START in (title_headline or ""):
-                snippet = marked_snippet(title_headline)
-            else:
-                snippet = None  # cut in Python from the record's own texts
-            found[kind].append((object_id, rank, snippet))
+        phases = [(kinds, False)]
+        if len(folded) >= TRIGRAM_MIN_LENGTH:
+            phases.append((None, True))
+        for phase_kinds, misspelt in phases:
+            if phase_kinds is None:  # the kinds still short of hits
+                phase_kinds = [kind for kind in kinds if len(found[kind]) < limit + SPARE]
+                if not phase_kinds:
+                    break
+            cursor.execute(
+                _ranked_sql(phase_kinds, misspelt),
+                {**params, **{f"kind{i}": kind for i, kind in enumerate(phase_kinds)}},
+            )
+            for kind, object_id, pk, rank, body_headline, title_headline in cursor.fetchall():
+                if len(found[kind]) >= limit + SPARE:
+                    continue
+                params["seen"].append(pk)
+                if START in (body_headline or ""):
+                    snippet = marked_snippet(body_headline)
+                elif kind != Kind.MUNICIPALITY and START in (title_headline or ""):
+                    snippet = marked_snippet(title_headline)
+                else:
+                    snippet = None  # cut in Python from the record's own texts
+                found[kind].append((object_id, rank, snippet))
     return found
 
 

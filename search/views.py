@@ -9,14 +9,12 @@ from partnerships.models import Partnership
 from portal.filters import MAX_QUERY_LENGTH
 from portal.models import Municipality
 from portal.selectors import (
-    cut_lists,
     public_organisations,
     public_people,
-    with_public_roles,
 )
 from projects.models import Project, Story
 from search import query as documents
-from search.involvement import add_involvement
+from search.involvement import add_involvement, add_roles
 from search.models import Kind
 from seeking.models import PartnerRequest
 
@@ -102,18 +100,11 @@ def search(request):
             INVOLVEMENT_LIMIT,
         )
         named_people = Person.objects.filter(Q(name__icontains=query) | Q(title__icontains=query))
-        people = cut_lists(
+        people = add_roles(
             first_public(
-                named_people,
-                with_public_roles(
-                    public_people().select_related("organisation"), INVOLVEMENT_LIMIT
-                ),
-                SEARCH_LIMIT,
+                named_people, public_people().select_related("organisation"), SEARCH_LIMIT
             ),
             INVOLVEMENT_LIMIT,
-            "public_municipalities",
-            "public_partnerships",
-            "public_projects",
         )
         stories = (
             Story.objects.published()
