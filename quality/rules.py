@@ -203,6 +203,29 @@ def _partnership_label(municipality: str, name: str, kind: str) -> str:
 # 1. Probable duplicate organisations
 
 
+def remember_last(function):
+    """A pure function of its arguments that remembers its last arguments and result in
+    this process, and gives the result again while it is called with equal arguments
+    (compared with ==, so a changed name is a new computation). The organisation rules
+    compare every name with every other in Python; after most edits (a project, a
+    partnership) the names are the same as on the last count, and comparing the rows read
+    is much cheaper than comparing the names again. The result is shared: callers must
+    not change it."""
+    last: tuple | None = None
+
+    @functools.wraps(function)
+    def remembering(*args):
+        nonlocal last
+        remembered = last
+        if remembered is not None and remembered[0] == args:
+            return remembered[1]
+        result = function(*args)
+        last = (args, result)
+        return result
+
+    return remembering
+
+
 #: While quality_report runs: what its rules read that more than one of them needs.
 _report_reads: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
     "quality_report_reads", default=None
@@ -251,15 +274,12 @@ def _name_keys(name: str) -> frozenset[str]:
 
 
 def _name_clusters(organisations, other_names):
-    """_equal_name_clusters of every organisation, once per quality_report."""
-    reads = _report_reads.get()
-    if reads is None:
-        return _equal_name_clusters(organisations, other_names)
-    if "name_clusters" not in reads:
-        reads["name_clusters"] = _equal_name_clusters(organisations, other_names)
-    return reads["name_clusters"]
+    """_equal_name_clusters of every organisation, remembered while the names stay the
+    same."""
+    return _equal_name_clusters(organisations, other_names)
 
 
+@remember_last
 def _equal_name_clusters(organisations, other_names):
     """Organisations in one country whose names are equal after normalising, as clusters:
     ({cluster: its organisation ids}, {cluster: {(organisation_id, name): is_former}} for
@@ -491,19 +511,10 @@ def _same_place(smaller: NameWords, larger: NameWords) -> bool:
     return not (smaller.tier and larger.tier and smaller.tier != larger.tier)
 
 
-def same_distinctive_words(user) -> list[Finding]:
-    """Organisations in one country whose names (other and former names included) have the
-    same distinctive words, or where one name's distinctive words, two or more, are all in
-    the other's: "Budapest XXII – Budafok-Tétény" and "Budafok-Tétény (Budapest)". Only
-    organisations of one kind (a municipality or a region; "annan" with any): "University
-    of Novi Sad" is not the city of Novi Sad. Those duplicate_organisations already finds
-    are left out. Four queries: organisations, other names, scope (two).
-
-    Names with the same words, numbers, tier and kind are one group (a dict lookup); a
-    group whose words are within another's is found through an index from word to groups,
-    starting from the rarest word, so that no name is compared with every other."""
-    organisations, other_names = _organisation_names()
-
+@remember_last
+def _distinctive_word_groups(organisations, other_names) -> list[tuple[set[int], str]]:
+    """same_distinctive_words before the user's scope: (organisation ids, detail) for each
+    finding, remembered while the names stay the same. No queries."""
     # (country, words, numbers, tier, kind family) → {(organisation_id, name): is_former}
     groups: dict[tuple, dict[tuple[int, str], bool | None]] = defaultdict(dict)
     described: dict[tuple, NameWords] = {}
@@ -556,17 +567,9 @@ def same_distinctive_words(user) -> list[Finding]:
             if _same_kind(key[4], other[4]) and _same_place(described[key], described[other]):
                 add((key, other))
 
-    # Leave out what duplicate_organisations finds: its clusters (within a report, the
-    # ones it computed; otherwise only for the countries with findings, since a cluster
-    # never crosses a border).
-    if _report_reads.get() is not None:
-        clusters, _matched = _name_clusters(organisations, other_names)
-    else:
-        countries = {organisations[next(iter(ids))][1] for ids in found}
-        clusters, _matched = _equal_name_clusters(
-            {pk: row for pk, row in organisations.items() if row[1] in countries},
-            [row for row in other_names if organisations[row[0]][1] in countries],
-        )
+    # Leave out what duplicate_organisations finds: its clusters (the same computation,
+    # remembered).
+    clusters, _matched = _name_clusters(organisations, other_names)
     cluster_of = {pk: cluster for cluster, ids in clusters.items() for pk in ids}
     findings = []
     for ids, (shared, names) in found.items():
@@ -584,6 +587,22 @@ def same_distinctive_words(user) -> list[Finding]:
             # The records are named by their names; say which other name matched.
             detail += ". Namn: " + _quoted_names(organisations, names)
         findings.append((set(ids), detail))
+    return findings
+
+
+def same_distinctive_words(user) -> list[Finding]:
+    """Organisations in one country whose names (other and former names included) have the
+    same distinctive words, or where one name's distinctive words, two or more, are all in
+    the other's: "Budapest XXII – Budafok-Tétény" and "Budafok-Tétény (Budapest)". Only
+    organisations of one kind (a municipality or a region; "annan" with any): "University
+    of Novi Sad" is not the city of Novi Sad. Those duplicate_organisations already finds
+    are left out. Four queries: organisations, other names, scope (two).
+
+    Names with the same words, numbers, tier and kind are one group (a dict lookup); a
+    group whose words are within another's is found through an index from word to groups,
+    starting from the rarest word, so that no name is compared with every other."""
+    organisations, other_names = _organisation_names()
+    findings = _distinctive_word_groups(organisations, other_names)
     return _organisation_findings(organisations, findings, user)
 
 

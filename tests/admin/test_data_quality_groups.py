@@ -510,3 +510,38 @@ def test_the_activity_level_is_set_on_all_of_them_at_once(trollhattan_client):
     ended.refresh_from_db()
     vaxjos.refresh_from_db()
     assert ended.activity_level == "" and vaxjos.activity_level == ""
+
+
+def test_a_remembered_computation_is_made_again_when_its_arguments_change():
+    calls = []
+
+    @rules.remember_last
+    def double(values):
+        calls.append(list(values))
+        return [value * 2 for value in values]
+
+    assert double([1, 2]) == [2, 4]
+    assert double([1, 2]) == [2, 4]  # equal arguments, a new list: remembered
+    assert double([1, 3]) == [2, 6]
+    assert double([1, 2]) == [2, 4]  # only the last arguments are remembered
+    assert calls == [[1, 2], [1, 3], [1, 2]]
+
+
+def test_the_organisation_rules_see_a_name_changed_between_two_counts(editor):
+    """The name comparisons are remembered while the names stay the same (remember_last):
+    a rename, a new other name or a move to another country is a new comparison."""
+    first, second = organisations("HU", "Budapest XXII – Budafok-Tétény", "Szeged")
+    assert rules.same_distinctive_words(editor) == []
+    assert rules.duplicate_organisations(editor) == []
+
+    Organisation.objects.filter(pk=second.pk).update(name="Budafok-Tétény (Budapest)")
+    assert len(rules.same_distinctive_words(editor)) == 1
+    assert rules.duplicate_organisations(editor) == []
+
+    OrganisationName.objects.create(organisation=second, name=first.name)
+    assert rules.same_distinctive_words(editor) == []  # now duplicate_organisations' finding
+    assert len(rules.duplicate_organisations(editor)) == 1
+
+    Organisation.objects.filter(pk=second.pk).update(country=Country.objects.get(code="AT"))
+    assert rules.same_distinctive_words(editor) == []
+    assert rules.duplicate_organisations(editor) == []
