@@ -10,7 +10,9 @@ there. Without --database-url (or DATABASE_URL) it runs on a throwaway SQLite da
 with `load_initial_data`; on a given database everything happens inside one transaction that
 is rolled back, so the database is left as it was.
 
-Target: dry run and import of 1 000 projects (about 3 000 rows) together under 10 s.
+Targets: dry run and import of 1 000 projects (about 3 000 rows) together under 10 s
+(issue 6), within 3 s on the scale data (issue 17: `--database-url` of the benchmark
+database, bench/load.py).
 """
 
 import argparse
@@ -26,6 +28,7 @@ sys.path.insert(0, str(BASE_DIR))
 from bench.export_projects import setup_django  # noqa: E402
 
 TARGET_SECONDS = 10.0
+SCALE_TARGET_SECONDS = 3.0  # issue 17, on the scale data
 
 
 class Rollback(Exception):
@@ -84,7 +87,11 @@ def run(projects: int, *, load: bool) -> None:
         print(f"{name:<12} {seconds:>8.2f} {len(rows) / seconds:>8.0f}")
     total = timings["plan"] + timings["import"]
     verdict = "holds" if total < TARGET_SECONDS else "MISSED"
-    print(f"\ndry run + import: {total:.2f} s (target < {TARGET_SECONDS:.0f} s: {verdict})")
+    scale_verdict = "holds" if total <= SCALE_TARGET_SECONDS else "MISSED"
+    print(
+        f"\ndry run + import: {total:.2f} s (target < {TARGET_SECONDS:.0f} s: {verdict}; "
+        f"on the scale data ≤ {SCALE_TARGET_SECONDS:.0f} s: {scale_verdict})"
+    )
 
 
 def main() -> None:

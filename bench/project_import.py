@@ -1,0 +1,163 @@
+"""Benchmark: the admin's project import (one row per project, django-import-export) of a
+1 000-row file, preview and confirm, through the admin's own views.
+
+    .venv/bin/python bench/project_import.py [--rows 1000] [--database-url postgres://…]
+
+Makes the file from the database itself: the first rows of the project list exported by
+`ProjectResource` (participants, themes, funding, money, dates and texts as the export
+writes them) under new titles and without their ID, so that each row is a new project.
+Then, as a national editor logged in with Django's test client, uploads it as XLSX (the
+preview: every row read, checked and shown) and confirms it (the import: every row
+written, with history), and times both, the transaction.on_commit work of the confirmation
+included. Everything happens inside one transaction that is rolled back, so the database
+is left as it was. Without --database-url (or DATABASE_URL) it runs on a throwaway SQLite
+database with the seeds, whose few hundred projects are repeated to make the rows.
+
+Target (issue 17): preview and confirm of 1 000 rows together within 3 s on the scale
+data (PostgreSQL, page cache off).
+"""
+
+import argparse
+import io
+import os
+import re
+import sys
+import tempfile
+import time
+from itertools import cycle, islice
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from bench.export_projects import setup_django  # noqa: E402
+
+TARGET_SECONDS = 3.0
+
+
+class Rollback(Exception):
+    pass
+
+
+def project_file(rows: int) -> bytes:
+    """An XLSX of `rows` new projects in the export's own shape."""
+    from portal.spreadsheets.formats import XLSX
+    from projects.models import Project
+    from projects.resources import ProjectResource
+
+    resource = ProjectResource()
+    headers = resource.get_export_headers()
+    source = Project.objects.order_by("pk")[: min(rows, 5000)]
+    exported = list(resource.export_rows(source))
+    id_column, title_column = headers.index("ID"), headers.index("Titel")
+    body = []
+    for number, row in enumerate(islice(cycle(exported), rows), start=1):
+        row = list(row)
+        row[id_column] = ""
+        row[title_column] = f"Importerat {number}: {row[title_column]}"[:300]
+        body.append(row)
+    stream = io.BytesIO()
+    XLSX().write(stream, headers, body, title="Projekt")
+    return stream.getvalue()
+
+
+def confirmation(html: str) -> dict:
+    """The fields of the preview's confirmation form (its hidden inputs)."""
+    from django.urls import reverse
+
+    start = html.find('action="' + reverse("admin:projects_project_process_import"))
+    assert start != -1, "the preview offers no confirmation (errors in the file?)"
+    form = html[start : html.index("</form>", start)]
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+def run(rows: int, *, load: bool) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import Client, TestCase
+    from django.urls import reverse
+
+    from projects.models import Project
+
+    if load:
+        call_command("migrate", verbosity=0)
+        call_command("load_initial_data", verbosity=0)
+    data = project_file(rows)
+    timings, queries = {}, {}
+
+    def timed(name, function):
+        count = [0]
+
+        def counted(execute, sql, params, many, context):
+            count[0] += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counted):
+            started = time.perf_counter()
+            result = function()
+            timings[name] = time.perf_counter() - started
+        queries[name] = count[0]
+        return result
+
+    try:
+        with transaction.atomic():
+            before = Project.objects.count()
+            user = get_user_model().objects.create_superuser("bench-project-import", "", None)
+            client = Client(HTTP_HOST="127.0.0.1")
+            client.force_login(user)
+            preview = timed(
+                "preview",
+                lambda: client.post(
+                    reverse("admin:projects_project_import"),
+                    {
+                        "resource": "0",
+                        "format": "",
+                        "import_file": SimpleUploadedFile("projekt.xlsx", data),
+                    },
+                ),
+            )
+            assert preview.status_code == 200, preview.content[:2000]
+            confirm_data = confirmation(preview.content.decode())
+
+            def confirm():
+                with TestCase.captureOnCommitCallbacks(execute=True):
+                    return client.post(
+                        reverse("admin:projects_project_process_import"), confirm_data
+                    )
+
+            confirmed = timed("confirm", confirm)
+            assert confirmed.status_code == 302, confirmed.content[:2000]
+            imported = Project.objects.count() - before
+            raise Rollback
+    except Rollback:
+        pass
+
+    print(f"{rows} rows of projects, {len(data) / 1024:.0f} KB of XLSX; {imported} imported")
+    print()
+    print(f"{'step':<10} {'seconds':>8} {'rows/s':>8} {'queries':>8}")
+    for name, seconds in timings.items():
+        print(f"{name:<10} {seconds:>8.2f} {rows / seconds:>8.0f} {queries[name]:>8}")
+    total = sum(timings.values())
+    verdict = "holds" if total <= TARGET_SECONDS else "MISSED"
+    print(f"\npreview + confirm: {total:.2f} s (target ≤ {TARGET_SECONDS:.0f} s: {verdict})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    args = parser.parse_args()
+    os.environ["PUBLIC_PAGE_CACHE_SECONDS"] = "0"
+    if args.database_url:
+        setup_django(args.database_url)
+        run(args.rows, load=False)
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-project-import-") as workdir:
+        setup_django(f"sqlite:///{Path(workdir) / 'bench.sqlite3'}")
+        run(args.rows, load=True)
+
+
+if __name__ == "__main__":
+    main()
