@@ -4,6 +4,7 @@ kind, at most `limit` + 1 of each per hit) and written out in Python. A municipa
 projects; "kommun" finds hundreds of them; the template and the model objects this
 replaces took more time than the search itself."""
 
+import contextlib
 import functools
 from collections import defaultdict
 
@@ -29,22 +30,13 @@ def _first_of_each(
 ) -> dict[int, list[dict]]:
     """The first limit + 1 of `rows` for each organisation (or what `by` names), in `order`.
 
-    The organisations' rows are a few thousand at most (a municipality's own organisation
-    takes part in many projects), each joined to its record by key. PostgreSQL would rather
-    hash the whole projects table for that (50 ms at 50 000 projects, against 15 ms by key),
-    so it is told not to."""
+    Run inside `joined_by_key()`."""
     numbered = rows.annotate(place=Window(RowNumber(), partition_by=F(by), order_by=order)).filter(
         place__lte=limit + 1
     )
     grouped = defaultdict(list)
-    using = numbered.db
-    with transaction.atomic(using=using):
-        if connections[using].vendor == "postgresql":
-            with connections[using].cursor() as cursor:
-                cursor.execute("SET LOCAL enable_hashjoin = off")
-                cursor.execute("SET LOCAL enable_mergejoin = off")
-        for row in numbered.order_by(by, "place").values(by, *columns):
-            grouped[row[by]].append(row)
+    for row in numbered.order_by(by, "place").values(by, *columns):
+        grouped[row[by]].append(row)
     return grouped
 
 
@@ -68,24 +60,25 @@ def add_involvement(organisations, limit: int) -> list:
     ids = [organisation.pk for organisation in organisations]
     if not ids:
         return organisations
-    parties = _first_of_each(
-        PartnershipParty.objects.filter(organisation__in=ids, partnership__is_published=True),
-        [F("partnership__name").asc(), F("pk").asc()],
-        limit,
-        "partnership__slug",
-        "partnership__kind",
-        "partnership__name",
-        "partnership__municipality__short_name",
-    )
-    participations = _first_of_each(
-        ProjectParticipant.objects.filter(organisation__in=ids, project__is_published=True),
-        [F("project__start_date").desc(), F("project__title").asc(), F("pk").asc()],
-        limit,
-        "project__slug",
-        "project__acronym",
-        "project__title",
-        "project__municipality__short_name",
-    )
+    with joined_by_key(PartnershipParty.objects.db):
+        parties = _first_of_each(
+            PartnershipParty.objects.filter(organisation__in=ids, partnership__is_published=True),
+            [F("partnership__name").asc(), F("pk").asc()],
+            limit,
+            "partnership__slug",
+            "partnership__kind",
+            "partnership__name",
+            "partnership__municipality__short_name",
+        )
+        participations = _first_of_each(
+            ProjectParticipant.objects.filter(organisation__in=ids, project__is_published=True),
+            [F("project__start_date").desc(), F("project__title").asc(), F("pk").asc()],
+            limit,
+            "project__slug",
+            "project__acronym",
+            "project__title",
+            "project__municipality__short_name",
+        )
     for organisation in organisations:
         own_parties = parties.get(organisation.pk, [])
         own_projects = participations.get(organisation.pk, [])
@@ -112,6 +105,19 @@ def add_involvement(organisations, limit: int) -> list:
     return organisations
 
 
+@contextlib.contextmanager
+def joined_by_key(using: str = "default"):
+    """The hits' rows are a few thousand at most (a municipality's own organisation takes
+    part in many projects), each joined to its record by key. PostgreSQL would rather hash
+    the whole projects table for that (50 ms at 50 000 projects, against 15 ms by key), so
+    inside this block it is told not to."""
+    with transaction.atomic(using=using):
+        if connections[using].vendor == "postgresql":
+            with connections[using].cursor() as cursor:
+                cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
+        yield
+
+
 def _links(links: list, more: bool, lead: str):
     """`lead` and the links, separated by commas, "med flera" when there are more."""
     if not links:
@@ -131,35 +137,38 @@ def add_roles(people, limit: int) -> list:
     ids = [person.pk for person in people]
     if not ids:
         return people
-    municipalities = _first_of_each(
-        Municipality.contacts.through.objects.filter(
-            person__in=ids, municipality__is_published=True
-        ),
-        [F("municipality__short_name").asc(), F("pk").asc()],
-        limit,
-        "municipality__slug",
-        "municipality__name",
-        "municipality__display_name",
-        by="person_id",
-    )
-    partnerships = _first_of_each(
-        Partnership.contacts.through.objects.filter(person__in=ids, partnership__is_published=True),
-        [F("partnership__name").asc(), F("pk").asc()],
-        limit,
-        "partnership__slug",
-        "partnership__name",
-        "partnership__municipality__short_name",
-        by="person_id",
-    )
-    projects = _first_of_each(
-        Project.contacts.through.objects.filter(person__in=ids, project__is_published=True),
-        [F("project__start_date").desc(), F("project__title").asc(), F("pk").asc()],
-        limit,
-        "project__slug",
-        "project__acronym",
-        "project__title",
-        by="person_id",
-    )
+    with joined_by_key(Project.objects.db):
+        municipalities = _first_of_each(
+            Municipality.contacts.through.objects.filter(
+                person__in=ids, municipality__is_published=True
+            ),
+            [F("municipality__short_name").asc(), F("pk").asc()],
+            limit,
+            "municipality__slug",
+            "municipality__name",
+            "municipality__display_name",
+            by="person_id",
+        )
+        partnerships = _first_of_each(
+            Partnership.contacts.through.objects.filter(
+                person__in=ids, partnership__is_published=True
+            ),
+            [F("partnership__name").asc(), F("pk").asc()],
+            limit,
+            "partnership__slug",
+            "partnership__name",
+            "partnership__municipality__short_name",
+            by="person_id",
+        )
+        projects = _first_of_each(
+            Project.contacts.through.objects.filter(person__in=ids, project__is_published=True),
+            [F("project__start_date").desc(), F("project__title").asc(), F("pk").asc()],
+            limit,
+            "project__slug",
+            "project__acronym",
+            "project__title",
+            by="person_id",
+        )
     for person in people:
         rows = [grouped.get(person.pk, []) for grouped in (municipalities, partnerships, projects)]
         person.has_more = any(len(kind) > limit for kind in rows)
