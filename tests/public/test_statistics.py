@@ -584,7 +584,7 @@ def count_queries(client, url: str) -> int:
     return len(queries)
 
 
-MAX_QUERIES = 15
+MAX_QUERIES = 14
 
 
 def test_the_page_costs_a_fixed_number_of_queries(client, county, django_assert_max_num_queries):

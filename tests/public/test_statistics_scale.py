@@ -20,7 +20,7 @@ from tests.public.test_statistics import grow
 pytestmark = pytest.mark.django_db
 
 URL = "/statistik/"
-MAX_QUERIES = 15
+MAX_QUERIES = 14
 
 
 def own_organisation(municipality: Municipality) -> Organisation:
