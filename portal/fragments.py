@@ -22,6 +22,8 @@ When a cache does not answer, pages are rendered from the database and the fault
 as with the page cache. PUBLIC_FRAGMENT_CACHE_SECONDS=0 turns the fragments off.
 """
 
+import contextlib
+import contextvars
 import hashlib
 import logging
 import secrets
@@ -454,7 +456,8 @@ def after_save(sender, instance, raw=False, created=False, **kwargs) -> None:
     if not _ours(sender):
         return
     if raw:  # fixtures: related rows may not be there yet
-        everything_changed()
+        if not _bulk.get():
+            everything_changed()
         return
     if created and sender._meta.label == "portal.Municipality":
         instance._fragments_shared_changed = True
@@ -486,9 +489,31 @@ def relation_changed(sender, instance, action, model, pk_set, **kwargs) -> None:
     _guarded(find)
 
 
+#: True inside `bulk()`.
+_bulk = contextvars.ContextVar("fragments_bulk", default=False)
+
+
+@contextlib.contextmanager
+def bulk():
+    """Saves inside do not look up which pages they touch (an import writes thousands of
+    rows, each costing queries to find its pages); at the end every fragment is renewed
+    once."""
+    if _bulk.get():
+        yield
+        return
+    token = _bulk.set(True)
+    try:
+        yield
+    finally:
+        _bulk.reset(token)
+        everything_changed()
+
+
 def _guarded(find) -> None:
     """Move what `find()` says; if finding fails, everything (never a stale fragment).
     Also with the fragments turned off, so that turning them on finds no old ones."""
+    if _bulk.get():
+        return
     try:
         result = find()
     except Exception:

@@ -280,12 +280,14 @@ def load_fixture_file(path: Path, report: LoadReport) -> None:
 
 @transaction.atomic
 def load_initial_data(fixture_files: list[str] | None = None) -> LoadReport:
+    from portal import fragments
     from projects import facets
     from search import index as search_index
 
     # Each project's filter values and each record's search document once, when everything
-    # is in (a fixture file adds a partnership's partners after the partnership).
-    with facets.batch(), search_index.batch():
+    # is in (a fixture file adds a partnership's partners after the partnership), and the
+    # public pages' fragments renewed once.
+    with facets.batch(), search_index.batch(), fragments.bulk():
         return _load_initial_data(fixture_files)
 
 

@@ -15,6 +15,7 @@ from itertools import islice
 import tablib
 from import_export.fields import Field
 
+from portal import fragments
 from portal.choices import Currency
 from portal.countries import SWEDEN
 from portal.formatting import DatePrecision
@@ -85,8 +86,8 @@ class ProjectResource(PeriodResource):
 
     def import_data(self, *args, **kwargs):
         # Each project's filter values and search document once, after all its rows, fields
-        # and participants.
-        with facets.batch(), search_index.batch():
+        # and participants, and the public pages' fragments renewed once.
+        with facets.batch(), search_index.batch(), fragments.bulk():
             return super().import_data(*args, **kwargs)
 
     def check_instance(self, instance, errors):

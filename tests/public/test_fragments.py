@@ -210,3 +210,25 @@ def test_pages_come_from_the_database_when_the_cache_does_not_answer(client, mon
         project = Project.objects.published().filter(municipality__slug="vaxjo").first()
         rename(project, "Sparad utan cache")  # an edit is saved all the same
     assert "does not answer" in caplog.text
+
+
+def test_an_import_looks_up_no_pages_and_renews_every_fragment_once_at_its_end(client):
+    """Inside fragments.bulk() (the spreadsheet import, the fixture loader) a save costs no
+    queries to find the pages it shows on; when the block ends every page is made anew."""
+    project = Project.objects.published().filter(municipality__slug="vaxjo").first()
+
+    def queries_of_rename(title: str) -> int:
+        executed = []
+        with connection.execute_wrapper(
+            lambda execute, *args: executed.append(1) or execute(*args)
+        ):
+            rename(project, title)
+        return len(executed)
+
+    alone = queries_of_rename("Ett nytt namn")
+    assert "Ett nytt namn" in client.get("/kommuner/vaxjo/").content.decode()
+    with fragments.bulk():
+        assert queries_of_rename("Importerat nytt namn") < alone  # no look-up of pages
+        assert "Importerat nytt namn" not in client.get("/kommuner/vaxjo/").content.decode()
+
+    assert "Importerat nytt namn" in client.get("/kommuner/vaxjo/").content.decode()
