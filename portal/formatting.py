@@ -6,6 +6,7 @@ written the same way everywhere.
 
 import calendar
 import datetime
+import functools
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -22,7 +23,9 @@ class DatePrecision(models.TextChoices):
     DAY = "day", "Dag"
 
 
+@functools.cache
 def month_name(month: int) -> str:
+    # Switching the language costs more than the rest of formatting a date.
     with translation.override("sv"):
         return str(MONTHS[month]).lower()
 
