@@ -2,7 +2,7 @@
 
 from networks.filters import NetworkFilter
 from portal.downloads import Column, ListDownloadView, names
-from portal.selectors import NOT_LISTED, network_queryset, public_memberships
+from portal.selectors import network_queryset, public_memberships
 
 
 def _members(network) -> str:
@@ -37,7 +37,7 @@ class NetworkDownloadView(ListDownloadView):
     def get_queryset(self):
         return (
             network_queryset()
-            .defer(*NOT_LISTED, "description")
+            .defer("description")
             .select_related("programme")
             .prefetch_related(public_memberships())
             .order_by("-member_count", "name")

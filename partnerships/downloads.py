@@ -7,7 +7,6 @@ from partnerships.models import Partnership, PartnershipParty, partner_organisat
 from portal.downloads import Column, ListDownloadView, listed, names, people, year_of
 from portal.models import FundingSource, Theme
 from portal.parties import other_municipalities_among
-from portal.selectors import NOT_LISTED
 
 
 def _partners(partnership) -> list:
@@ -75,7 +74,7 @@ class PartnershipDownloadView(ListDownloadView):
     def get_queryset(self):
         return (
             Partnership.objects.published()
-            .defer(*NOT_LISTED, "background", "steering_group", "earlier_projects_note")
+            .defer("background", "steering_group", "earlier_projects_note")
             .select_related("municipality", "coordinated_by", "replaced_by__municipality")
             .prefetch_related(
                 listed(

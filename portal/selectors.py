@@ -27,9 +27,7 @@ from portal.parties import current_parties
 from projects.models import ParticipantRole, Project, ProjectParticipant, Story
 from seeking.selectors import municipality_partner_requests
 
-#: Columns no public page shows (none, since search has documents of its own), and the
-#: long description on pages that list projects by title and summary.
-NOT_LISTED = ()
+#: Columns that pages listing projects by title and summary do not show.
 NOT_IN_LISTS = ("description", "money_note")
 #: Projects listed in one status group of a municipality page or a partnership on it; the
 #: rest are a link away, in the project list filtered the same way.
@@ -44,7 +42,6 @@ def listed_projects():
 def project_queryset():
     return (
         Project.objects.published()
-        .defer(*NOT_LISTED)
         .select_related("programme", "photo", "municipality", "partnership__municipality")
         .prefetch_related(
             Prefetch(
@@ -79,7 +76,7 @@ def partnership_list_queryset():
     partners with their countries."""
     return (
         Partnership.objects.published()
-        .defer(*NOT_LISTED, "background", "steering_group", "earlier_projects_note")
+        .defer("background", "steering_group", "earlier_projects_note")
         .select_related("municipality")
         .prefetch_related(
             Prefetch(
@@ -93,7 +90,6 @@ def partnership_list_queryset():
 def partnership_queryset():
     return (
         Partnership.objects.published()
-        .defer(*NOT_LISTED)
         .select_related("municipality", "coordinated_by", "photo", "replaced_by__municipality")
         .prefetch_related(
             Prefetch(
@@ -417,7 +413,6 @@ def municipality_partnerships(municipality: Municipality):
     return (
         Partnership.objects.published()
         .involving(municipality)
-        .defer(*NOT_LISTED)
         .select_related("municipality", "coordinated_by", "photo", "replaced_by__municipality")
         .prefetch_related(
             Prefetch(
