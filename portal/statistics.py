@@ -385,11 +385,15 @@ def municipality_totals(ids: list, cooperations: Cooperations, memberships: dict
     """How many of the municipalities `ids` have each form of cooperation: own one, or take
     part in one as a confirmed Swedish party (`memberships`: current ones by municipality)."""
     having: dict[str, set[int]] = {kind: set() for kind in CooperationKind}
+    no_parties = ()
     for pk, (kind, _, owner) in cooperations.partnerships.items():
-        having[kind] |= cooperations.involved(False, pk, owner)
+        involved = having.setdefault(kind, set())
+        involved.add(owner)
+        involved.update(cooperations.parties.get((False, pk), no_parties))
     with_project = set()
     for pk, owner in cooperations.projects.items():
-        with_project |= cooperations.involved(True, pk, owner)
+        with_project.add(owner)
+        with_project.update(cooperations.parties.get((True, pk), no_parties))
     totals = Counter()
     for municipality in ids:
         twin_town = municipality in having[CooperationKind.TWIN_TOWN]
