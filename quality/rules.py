@@ -678,6 +678,8 @@ def same_pair_twice(user) -> list[Finding]:
             F("partnership__kind"),
         ],
     )
+    # The window over the narrow rows only; the names are joined to the few left.
+    repeated = partners.annotate(rows_alike=alike).filter(rows_alike__gt=1).values("pk")
     for (
         partnership_id,
         name,
@@ -687,8 +689,7 @@ def same_pair_twice(user) -> list[Finding]:
         organisation_id,
         organisation,
     ) in (
-        partners.annotate(rows_alike=alike)
-        .filter(rows_alike__gt=1)
+        PartnershipParty.objects.filter(pk__in=repeated)
         .order_by("pk")
         .values_list(*_PARTY_FIELDS[:-1], "organisation_id", "organisation__name")
     ):
