@@ -204,9 +204,9 @@ def _partnership_label(municipality: str, name: str, kind: str) -> str:
 
 
 def remember_last(function):
-    """A pure function of its arguments that remembers its last arguments and result in
-    this process, and gives the result again while it is called with equal arguments
-    (compared with ==, so a changed name is a new computation). The organisation rules
+    """For a pure function: remembers its last arguments and result in this process, and
+    gives that result again while it is called with equal arguments (compared with ==, so
+    a changed name is a new computation). The organisation rules
     compare every name with every other in Python; after most edits (a project, a
     partnership) the names are the same as on the last count, and comparing the rows read
     is much cheaper than comparing the names again. The result is shared: callers must
