@@ -248,7 +248,8 @@ class NaturalKey:
     wins. The export writes `label_field`, or `fallback_field` (the slug) where two records
     share that label (or it holds the list separator), so that what is exported can
     always be imported.
-    Found records are cached for the life of the widget, one import.
+    The records are read once, when the first cell is looked up, and kept for the life of
+    the widget (one import), so an import reads each table once rather than once per cell.
     """
 
     def __init__(
@@ -269,9 +270,29 @@ class NaturalKey:
         self._queryset = queryset
         self._cache = {}
         self._shared_labels = None
+        self._records = None
+        self._by_lookup = None
 
     def queryset(self):
         return self._queryset.all() if self._queryset is not None else self.model.objects.all()
+
+    def records(self) -> dict:
+        """Every record this key can find, by primary key, read once."""
+        if self._records is None:
+            self._records = {record.pk: record for record in self.queryset()}
+        return self._records
+
+    def matches(self, lookup: str, text: str) -> list:
+        """The records whose `lookup` field is `text`, without regard to case (as the
+        `iexact` lookup compares)."""
+        if self._by_lookup is None:
+            self._by_lookup = {name: {} for name in self.lookups}
+            for record in self.records().values():
+                for name, index in self._by_lookup.items():
+                    field_value = getattr(record, name)
+                    if field_value not in (None, ""):
+                        index.setdefault(str(field_value).casefold(), []).append(record)
+        return self._by_lookup[lookup].get(text.casefold(), [])
 
     def candidates(self, value) -> list[str]:
         return [cell_text(value).strip()]
@@ -283,7 +304,7 @@ class NaturalKey:
         ambiguous = False
         for text in self.candidates(value):
             for lookup in self.lookups:
-                matches = list(self.queryset().filter(**{f"{lookup}__iexact": text})[:2])
+                matches = self.matches(lookup, text) if text else []
                 if len(matches) == 1:
                     self._cache[cache_key] = matches[0]
                     return matches[0]
@@ -331,7 +352,7 @@ class OrganisationKey(NaturalKey):
 
         if self._by_key is None:
             self._by_key = {}
-            names = list(self.queryset().values_list("pk", "name"))
+            names = [(pk, record.name) for pk, record in self.records().items()]
             names += list(OrganisationName.objects.values_list("organisation_id", "name"))
             for pk, name in names:
                 for key in organisation_name_keys(name):
@@ -349,18 +370,18 @@ class OrganisationKey(NaturalKey):
             index = self._index()
             found = set().union(*(index.get(key, set()) for key in organisation_name_keys(value)))
             if len(found) == 1:
-                organisation = self.queryset().get(pk=found.pop())
+                organisation = self.records()[found.pop()]
                 self._cache[cell_text(value).strip().casefold()] = organisation
                 return organisation
             if found:
-                names = sorted(self.queryset().filter(pk__in=found).values_list("name", flat=True))
+                names = sorted(self.records()[pk].name for pk in found if pk in self.records())
                 raise ValueError(
                     f"Flera organisationer passar {quoted(value)}: {'; '.join(names)}. Skriv "
                     "adressnamnet i stället."
                 ) from error
             close = nearest_keys(organisation_name_key(value), index)
             ids = {pk for key in close for pk in index[key]}
-            names = sorted(self.queryset().filter(pk__in=ids).values_list("name", flat=True))
+            names = sorted(self.records()[pk].name for pk in ids if pk in self.records())
             hint = f" Närmast: {'; '.join(names[:3])}." if names else ""
             raise ValueError(f"{error}{hint}") from error
 
@@ -463,17 +484,6 @@ def parse_years(text: str) -> tuple[int | None, int | None]:
     return (start, None) if match["dash"] else (start, start)
 
 
-def values_of(obj, lookups) -> dict:
-    """{"organisation__name": …} read from an object by following attributes."""
-    values = {}
-    for lookup in lookups:
-        value = obj
-        for part in lookup.split("__"):
-            value = None if value is None else getattr(value, part)
-        values[lookup] = value
-    return values
-
-
 class ChildListWidget(widgets.ManyToManyWidget):
     """Child records (a project's participants, a partnership's parties, a membership's
     roles) as a list in one cell, items separated by semicolons.
@@ -526,7 +536,8 @@ class ChildListWidget(widgets.ManyToManyWidget):
     def render(self, value, obj=None, **kwargs) -> str:
         if value is None or getattr(getattr(value, "instance", None), "pk", 0) is None:
             return ""  # a record not saved yet has no children
-        return self.join(values_of(child, self.export_values) for child in value.all())
+        # One query, with the related names joined in, rather than one per child.
+        return self.join(value.order_by().values(*self.export_values))
 
 
 class OrganisationRoleListWidget(ChildListWidget):
