@@ -7,6 +7,10 @@ a row would change the relation, so an unchanged row is skipped and leaves no hi
 `export_texts` writes the cells of many records with one `values()` query, without
 building a model instance per related row; the export reads the lists that way, chunk by
 chunk (SpreadsheetResource.iter_queryset).
+
+On a record the import has just created, the cell it wrote is kept on the record
+(`remember_written`), so that the preview's diff shows it without reading the relation
+back.
 """
 
 from collections import defaultdict
@@ -14,8 +18,21 @@ from collections import defaultdict
 from import_export.fields import Field
 
 
+def remember_written(field, instance, cell: str) -> None:
+    instance.__dict__.setdefault("_spreadsheet_written", {})[field.attribute] = cell
+
+
+def written_cell(field, instance):
+    """The cell the import wrote for a record it created, or None."""
+    return getattr(instance, "_spreadsheet_written", {}).get(field.attribute)
+
+
 class ListField(Field):
     """A many-to-many relation as names: "Miljö; Kultur"."""
+
+    def export(self, instance, **kwargs):
+        cell = written_cell(self, instance)
+        return cell if cell is not None else super().export(instance, **kwargs)
 
     def export_texts(self, model, ids) -> dict:
         """Record id → cell, for the records with these ids."""
@@ -29,6 +46,19 @@ class ListField(Field):
         ):
             labels[record_id].append(key.label_from(label, fallback))
         return {record_id: self.widget.join(texts) for record_id, texts in labels.items()}
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        """A record the import has just created has nothing to replace: its names are
+        added (with the same m2m_changed signals as set()), and an empty cell writes
+        nothing, without reading the relation first."""
+        if is_m2m and not self.readonly and getattr(instance, "_spreadsheet_created", False):
+            cleaned = self.clean(row, **kwargs)
+            if cleaned:
+                getattr(instance, self.attribute).add(*cleaned)
+            key = self.widget.key
+            remember_written(self, instance, self.widget.join(key.label(obj) for obj in cleaned))
+            return
+        super().save(instance, row, is_m2m, **kwargs)
 
     def differs(self, instance, row) -> bool:
         wanted = {obj.pk for obj in self.clean(row)}
@@ -47,6 +77,10 @@ class ChildListField(Field):
     through `save()`/`delete()`, so the children's history records the import too.
     """
 
+    def export(self, instance, **kwargs):
+        cell = written_cell(self, instance)
+        return cell if cell is not None else super().export(instance, **kwargs)
+
     def export_texts(self, model, ids) -> dict:
         """Record id → cell, for the records with these ids."""
         relation = model._meta.get_field(self.attribute)
@@ -58,8 +92,8 @@ class ChildListField(Field):
         return {record_id: self.widget.join(rows) for record_id, rows in grouped.items()}
 
     def _children(self, instance) -> list:
-        if instance.pk is None:
-            return []
+        if instance.pk is None or getattr(instance, "_spreadsheet_created", False):
+            return []  # a record not saved yet, or just created by this import
         return list(getattr(instance, self.attribute).all())
 
     def differs(self, instance, row) -> bool:
@@ -102,3 +136,17 @@ class ChildListField(Field):
                     # waits for its word (portal.parties), as in the admin's forms.
                     child.ask_confirmation(kwargs.get("user"))
                 child.save()
+        if getattr(instance, "_spreadsheet_created", False):
+            rows = [self.export_values(item) for item in wanted.values()]
+            remember_written(self, instance, self.widget.join(rows))
+
+    def export_values(self, item: dict) -> dict:
+        """A child's `export_values` ("organisation__name" …) read from its item."""
+        values = {}
+        for lookup in self.widget.export_values:
+            first, *rest = lookup.split("__")
+            value = item.get(first)
+            for part in rest:
+                value = None if value is None else getattr(value, part)
+            values[lookup] = value
+        return values

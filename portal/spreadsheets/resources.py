@@ -37,7 +37,12 @@ from portal.spreadsheets.formats import (
     escape_formula,
     unescape_formula,
 )
-from portal.spreadsheets.widgets import ChoiceWidget, DateCellWidget, IntegerCellWidget
+from portal.spreadsheets.widgets import (
+    ChoiceWidget,
+    DateCellWidget,
+    IntegerCellWidget,
+    is_blank,
+)
 
 EXPORT_CHUNK_SIZE = 2000
 
@@ -56,6 +61,12 @@ class TolerantInstanceLoader(ModelInstanceLoader):
     beside its column."""
 
     def get_instance(self, row):
+        fields = self.resource.fields
+        if any(
+            is_blank(row.get(fields[name].column_name))
+            for name in self.resource.get_import_id_fields()
+        ):
+            return None  # a row without an ID is a new record: nothing to look up
         try:
             return super().get_instance(row)
         except ValueError:
@@ -89,6 +100,7 @@ class SpreadsheetResource(resources.ModelResource):
         self.user = user
         self._exporters = {}
         self._seen_keys = {}
+        self._taken_slugs = None
 
     @classmethod
     def get_display_name(cls):
@@ -235,14 +247,31 @@ class SpreadsheetResource(resources.ModelResource):
         """Add rules across columns to `errors` (attribute → messages), before the model's
         own validation; an error here keeps the model's check of those fields quiet."""
 
+    def taken_slugs(self) -> set[str]:
+        """The IDs in use: read once, at the first row that needs a new ID, and kept
+        current as the import saves records (save_instance)."""
+        if self._taken_slugs is None:
+            manager = self._meta.model._default_manager
+            self._taken_slugs = set(manager.order_by().values_list("slug", flat=True))
+        return self._taken_slugs
+
     def unique_slug(self, instance) -> str:
+        """A new record's ID from its `slug_source`, numbered when it is taken. Only a new
+        record gets one (a row without an ID finds no record), so every ID in use counts."""
         base = slugify(str(getattr(instance, self.slug_source) or ""))[:90].strip("-") or "post"
-        manager = self._meta.model._default_manager
+        taken = self.taken_slugs()
         slug, number = base, 1
-        while manager.filter(slug=slug).exclude(pk=instance.pk).exists():
+        while slug in taken:
             number += 1
             slug = f"{base}-{number}"
         return slug
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # The list fields add to a record created here without reading its relations first.
+        instance._spreadsheet_created = is_create
+        super().save_instance(instance, is_create, row, **kwargs)
+        if self._taken_slugs is not None and getattr(instance, "slug", None):
+            self._taken_slugs.add(instance.slug)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or original is None or original.pk is None:

@@ -10,6 +10,7 @@ from contacts.models import Organisation
 from portal.models import Country, FundingSource, Theme
 from projects.models import Project
 from tests.admin.test_spreadsheets_support import confirm, upload, xlsx_bytes
+from tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +96,42 @@ def test_names_are_read_once_per_import_and_rows_cost_a_fixed_number_of_queries(
     for table in NAMED_TABLES:
         assert name_reads(many, table) == name_reads(few, table), table
     assert (len(many) - len(few)) / 4 <= QUERIES_PER_ROW
+
+
+def test_new_ids_are_numbered_past_those_in_use_and_those_of_earlier_rows(
+    national_editor_client,
+):
+    """The IDs in use are read once per import; the rows' own new IDs count too."""
+    make_project(slug="samma-titel", title="Samma titel").save()
+    rows = project_rows(2, first=1)
+    for row in rows:
+        row[1] = "Samma titel"
+    preview = upload(national_editor_client, Project, xlsx_bytes([HEADERS, *rows]), "p.xlsx")
+    confirm(national_editor_client, Project, preview)
+
+    assert set(Project.objects.filter(title="Samma titel").values_list("slug", flat=True)) == {
+        "samma-titel",
+        "samma-titel-2",
+        "samma-titel-3",
+    }
+
+
+def test_the_preview_shows_a_new_rows_lists_as_the_export_writes_them(national_editor_client):
+    """The lists of a new record are shown from what the import wrote, not read back."""
+    from django.utils.html import escape
+
+    from projects.resources import ProjectResource
+
+    preview = upload(
+        national_editor_client, Project, xlsx_bytes([HEADERS, *project_rows(1, 1)]), "p.xlsx"
+    )
+    shown = preview.context["result"].rows[0].diff
+    confirm(national_editor_client, Project, preview)
+
+    resource = ProjectResource()
+    project = Project.objects.get(title="Importerat projekt 1")
+    fields = resource.get_import_fields()
+    for name in ("participants", "themes", "funding_sources", "partner_countries"):
+        cell = resource.fields[name].export(project)
+        assert cell
+        assert escape(cell) in shown[fields.index(resource.fields[name])], name
