@@ -81,6 +81,7 @@ class ProjectResource(PeriodResource):
 
     slug_source = "title"
     required_fields = ("title", "municipality")
+    found_relation_fields = ("municipality", "programme")
     #: The export form's name for this shape (ProjectAdmin.ExportForm).
     export_choice_label = "En rad per projekt"
 

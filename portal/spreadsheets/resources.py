@@ -26,6 +26,7 @@ from django.utils.text import capfirst, slugify
 from import_export import resources
 from import_export.fields import Field
 from import_export.instance_loaders import ModelInstanceLoader
+from simple_history.models import HistoricalRecords
 
 from portal.formatting import DatePrecision
 from portal.roles import is_national_editor
@@ -80,6 +81,11 @@ class SpreadsheetResource(resources.ModelResource):
     slug_source: str | None = None
     #: Columns an import file must have besides the ID columns (resource field names).
     required_fields: tuple[str, ...] = ()
+    #: Foreign keys whose record the widget has just found in the table (NaturalKey reads
+    #: it once per import) and that take part in no constraint or unique rule of the
+    #: model: full_clean leaves them out when they are set, which skips only its query
+    #: asking whether that record exists (the database's foreign key still holds).
+    found_relation_fields: tuple[str, ...] = ()
     #: What the error says when a row names an existing record outside the user's scope.
     refused_message = (
         "Det finns redan en post med detta ID, och den hör inte till dina kommuner. "
@@ -269,9 +275,33 @@ class SpreadsheetResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs):
         # The list fields add to a record created here without reading its relations first.
         instance._spreadsheet_created = is_create
+        if hasattr(instance._meta, "simple_history_manager_attribute"):
+            # One history entry per row, written after the lists (save_m2m), rather than
+            # one for the save and one more for each list the row sets.
+            instance.skip_history_when_saving = True
         super().save_instance(instance, is_create, row, **kwargs)
         if self._taken_slugs is not None and getattr(instance, "slug", None):
             self._taken_slugs.add(instance.slug)
+
+    def save_m2m(self, instance, row, **kwargs):
+        try:
+            super().save_m2m(instance, row, **kwargs)
+        finally:
+            skipped = instance.__dict__.pop("skip_history_when_saving", False)
+        if skipped:
+            self.record_history(instance, created=instance._spreadsheet_created)
+
+    def record_history(self, instance, *, created: bool) -> None:
+        """The row's history entry, as django-simple-history writes one on save (by the
+        importing user, with CHANGE_REASON), with the record's lists as they now are."""
+        manager = getattr(type(instance), instance._meta.simple_history_manager_attribute)
+        entries = manager.bulk_history_create(
+            [instance], update=not created, default_user=self.user
+        )
+        for entry in entries or ():
+            # The lists' entries as simple_history's own save writes them (its
+            # many-to-many models are kept on the HistoricalRecords class).
+            HistoricalRecords.create_historical_record_m2ms(HistoricalRecords(), entry, instance)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or original is None or original.pk is None:
@@ -290,9 +320,26 @@ class SpreadsheetResource(resources.ModelResource):
         try:
             if getattr(instance, "_spreadsheet_refused", False):
                 raise ValidationError(import_validation_errors)
-            super().validate_instance(instance, import_validation_errors, validate_unique)
+            errors = dict(import_validation_errors or {})
+            # As the library's validate_instance, but the relations found by their
+            # widget are left out of full_clean (see found_relations).
+            if self._meta.clean_model_instances:
+                exclude = [*errors, *self.found_relations(instance)]
+                try:
+                    instance.full_clean(exclude=exclude, validate_unique=validate_unique)
+                except ValidationError as error:
+                    errors = error.update_error_dict(errors)
+            if errors:
+                raise ValidationError(errors)
         except ValidationError as error:
             raise ValidationError(self.errors_by_column(error)) from None
+
+    def found_relations(self, instance) -> list[str]:
+        return [
+            name
+            for name in self.found_relation_fields
+            if getattr(instance, f"{name}_id") is not None
+        ]
 
     def errors_by_column(self, error: ValidationError) -> dict:
         """Errors keyed by the column they are about, so the preview shows them there."""
