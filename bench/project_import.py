@@ -1,7 +1,7 @@
 """Benchmark: the admin's project import (one row per project, django-import-export) of a
 1 000-row file, preview and confirm, through the admin's own views.
 
-    .venv/bin/python bench/project_import.py [--rows 1000] [--database-url postgres://…]
+    .venv/bin/python bench/project_import.py [--rows 1000] [--database-url postgres://…] [--kinds 20]
 
 Makes the file from the database itself: the first rows of the project list exported by
 `ProjectResource` (participants, themes, funding, money, dates and texts as the export
@@ -12,6 +12,10 @@ written, with history), and times both, the transaction.on_commit work of the co
 included. Everything happens inside one transaction that is rolled back, so the database
 is left as it was. Without --database-url (or DATABASE_URL) it runs on a throwaway SQLite
 database with the seeds, whose few hundred projects are repeated to make the rows.
+
+With --kinds N it also prints the N most frequent kinds of query of both steps (the SQL
+with its values and lists of values folded), with their number per row: where to look
+next.
 
 Target (issue 17): preview and confirm of 1 000 rows together within 3 s on the scale
 data (PostgreSQL, page cache off).
@@ -24,6 +28,7 @@ import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from itertools import cycle, islice
 from pathlib import Path
 
@@ -71,7 +76,15 @@ def confirmation(html: str) -> dict:
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
 
 
-def run(rows: int, *, load: bool) -> None:
+def query_kind(sql: str) -> str:
+    """A query with its values folded, so that the same statement counts as one kind."""
+    sql = re.sub(r"'[^']*'", "?", sql)
+    sql = re.sub(r"\b\d+\b", "N", sql)
+    sql = re.sub(r"(%s|\?|N)(\s*,\s*(%s|\?|N))+", "…", sql)
+    return sql
+
+
+def run(rows: int, *, load: bool, kinds: int = 0) -> None:
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
@@ -85,13 +98,15 @@ def run(rows: int, *, load: bool) -> None:
         call_command("migrate", verbosity=0)
         call_command("load_initial_data", verbosity=0)
     data = project_file(rows)
-    timings, queries = {}, {}
+    timings, queries, by_kind = {}, {}, Counter()
 
     def timed(name, function):
         count = [0]
 
         def counted(execute, sql, params, many, context):
             count[0] += 1
+            if kinds:
+                by_kind[query_kind(sql)] += 1
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(counted):
@@ -142,21 +157,26 @@ def run(rows: int, *, load: bool) -> None:
     total = sum(timings.values())
     verdict = "holds" if total <= TARGET_SECONDS else "MISSED"
     print(f"\npreview + confirm: {total:.2f} s (target ≤ {TARGET_SECONDS:.0f} s: {verdict})")
+    if kinds:
+        print(f"\n{'per row':>8}  query (preview and confirm together)")
+        for sql, count in by_kind.most_common(kinds):
+            print(f"{count / rows:>8.2f}  {sql[:150]}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--kinds", type=int, default=0, help="print the N commonest queries")
     args = parser.parse_args()
     os.environ["PUBLIC_PAGE_CACHE_SECONDS"] = "0"
     if args.database_url:
         setup_django(args.database_url)
-        run(args.rows, load=False)
+        run(args.rows, load=False, kinds=args.kinds)
         return
     with tempfile.TemporaryDirectory(prefix="bench-project-import-") as workdir:
         setup_django(f"sqlite:///{Path(workdir) / 'bench.sqlite3'}")
-        run(args.rows, load=True)
+        run(args.rows, load=True, kinds=args.kinds)
 
 
 if __name__ == "__main__":
