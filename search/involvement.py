@@ -5,6 +5,7 @@ projects; "kommun" finds hundreds of them; the template and the model objects th
 replaces took more time than the search itself."""
 
 import contextlib
+import contextvars
 import functools
 from collections import defaultdict
 
@@ -105,17 +106,29 @@ def add_involvement(organisations, limit: int) -> list:
     return organisations
 
 
+_joined_by_key = contextvars.ContextVar("joined_by_key", default=False)
+
+
 @contextlib.contextmanager
 def joined_by_key(using: str = "default"):
     """The hits' rows are a few thousand at most (a municipality's own organisation takes
     part in many projects), each joined to its record by key. PostgreSQL would rather hash
     the whole projects table for that (50 ms at 50 000 projects, against 15 ms by key), so
     inside this block it is told not to."""
-    with transaction.atomic(using=using):
-        if connections[using].vendor == "postgresql":
-            with connections[using].cursor() as cursor:
-                cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
+    if _joined_by_key.get():  # already inside one
         yield
+        return
+    token = _joined_by_key.set(True)
+    try:
+        with transaction.atomic(using=using):
+            if connections[using].vendor == "postgresql":
+                with connections[using].cursor() as cursor:
+                    cursor.execute(
+                        "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off"
+                    )
+            yield
+    finally:
+        _joined_by_key.reset(token)
 
 
 def _links(links: list, more: bool, lead: str):

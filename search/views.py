@@ -14,7 +14,7 @@ from portal.selectors import (
 )
 from projects.models import Project, Story
 from search import query as documents
-from search.involvement import add_involvement, add_roles
+from search.involvement import add_involvement, add_roles, joined_by_key
 from search.models import Kind
 from seeking.models import PartnerRequest
 
@@ -93,19 +93,17 @@ def search(request):
                 pk__in=OrganisationName.objects.filter(name__icontains=query).values("organisation")
             )
         )
-        organisations = add_involvement(
-            first_public(
-                named_organisations, public_organisations().select_related("country"), SEARCH_LIMIT
-            ),
-            INVOLVEMENT_LIMIT,
+        organisations = first_public(
+            named_organisations, public_organisations().select_related("country"), SEARCH_LIMIT
         )
         named_people = Person.objects.filter(Q(name__icontains=query) | Q(title__icontains=query))
-        people = add_roles(
-            first_public(
-                named_people, public_people().select_related("organisation"), SEARCH_LIMIT
-            ),
-            INVOLVEMENT_LIMIT,
+        people = first_public(
+            named_people, public_people().select_related("organisation"), SEARCH_LIMIT
         )
+        if organisations or people:
+            with joined_by_key():  # one transaction for both
+                add_involvement(organisations, INVOLVEMENT_LIMIT)
+                add_roles(people, INVOLVEMENT_LIMIT)
         stories = (
             Story.objects.published()
             .select_related("municipality")
