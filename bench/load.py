@@ -115,8 +115,14 @@ def prepare_database(url: str, env: dict) -> None:
             connection.execute("VACUUM ANALYZE")
 
 
+#: After the first worker answers, how long the others take to start (each compiles the
+#: templates, portal/gunicorn.conf.py) on two cores; measuring meanwhile would time them.
+WORKERS_SETTLE_SECONDS = 5
+
+
 def wait_until_up(base: str, timeout: float = 300) -> None:
     wait_until_answers(base + "/halsa/", timeout)
+    time.sleep(WORKERS_SETTLE_SECONDS)
 
 
 def start_server(port: int, env: dict, log: Path) -> subprocess.Popen:
