@@ -40,7 +40,8 @@ def post_worker_init(worker):
     from django.template import TemplateDoesNotExist, TemplateSyntaxError
     from django.template.loader import get_template
 
-    for folder in settings.TEMPLATES[0]["DIRS"]:
+    folders = [folder for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])]
+    for folder in folders:
         for path in sorted(Path(folder).rglob("*.html")):
             try:
                 get_template(path.relative_to(folder).as_posix())
