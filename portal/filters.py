@@ -14,8 +14,8 @@ from portal.choices import WorldRegion
 from portal.database import is_postgresql
 from portal.formatting import PeriodStatus, swedish_sort_key
 from portal.models import Country, FundingSource, Municipality, Theme
+from portal.names import fold
 from search.models import SearchDocument
-from search.text import fold
 
 MAX_QUERY_LENGTH = 200
 #: How many rows behind a foreign key (municipalities, organisations) one free-text filter
@@ -122,11 +122,12 @@ class PublicFilterSet(django_filters.FilterSet):
             if full_text:
                 query = prefix_query(value)
                 documents = documents.filter(vector=query) if query is not None else None
-            else:  # the names without diacritics, as substrings
-                folded = fold(value)
+            elif folded := fold(value):  # the names without diacritics, as substrings
                 documents = documents.filter(
                     Q(folded_title__contains=folded) | Q(folded_names__contains=folded)
                 )
+            else:  # nothing but separators ("-"): nothing more to compare
+                documents = None
             if documents is not None:
                 condition |= Q(pk__in=documents.values("object_id"))
         return queryset.filter(condition)

@@ -26,10 +26,19 @@ from pathlib import Path
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "reference"
 
-# Letters that Unicode does not decompose into a base letter and a diacritic.
-_LETTERS = str.maketrans(
-    {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-)
+#: Letters that Unicode does not decompose into a base letter and a diacritic.
+UNDECOMPOSED = {
+    "ø": "o",
+    "æ": "ae",
+    "œ": "oe",
+    "ß": "ss",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "ı": "i",
+}
+_LETTERS = str.maketrans(UNDECOMPOSED)
 _SEPARATORS = re.compile(r"[\s\-‐–—_]+")
 
 

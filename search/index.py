@@ -9,9 +9,9 @@ from collections import defaultdict
 from django.apps import apps
 from django.db import connections, router
 
+from portal.names import fold
 from search.documents import SOURCES
 from search.models import Kind, SearchDocument
-from search.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def _document(kind: str, pk: int, text) -> SearchDocument:
         names=names,
         body="\n\n".join(part for part in text.body if part),
         folded_title=fold(text.title),
-        folded_names=fold(names).replace("\n", " "),
+        folded_names=fold(names),
     )
 
 

@@ -30,7 +30,7 @@ class SearchDocument(models.Model):
     #: programmes, countries, its kind ("Vänort"), one per line.
     names = models.TextField(blank=True)
     body = models.TextField(blank=True)
-    #: The title and the names in lower case without diacritics (search.text.fold).
+    #: The title and the names in lower case without diacritics (portal.names.fold).
     folded_title = models.TextField(blank=True)
     folded_names = models.TextField(blank=True)
     vector = SearchVectorField(null=True, editable=False)

@@ -23,8 +23,9 @@ from collections import defaultdict
 from django.db import connections, router, transaction
 from django.db.models import Q
 
+from portal.names import fold
 from search.models import Kind, SearchDocument
-from search.text import START, STOP, fold, marked_snippet, python_snippet
+from search.text import START, STOP, marked_snippet, python_snippet
 
 RANKED = 500
 RANKED_TITLES = 200
@@ -185,7 +186,7 @@ def _substrings(kinds, query: str, limit: int, using: str) -> dict:
 def search(kinds: dict, query: str, limit: int) -> dict:
     """{kind: hits} for the `kinds` asked ({kind: (public queryset, snippet fields)}): at
     most `limit` records each, best first."""
-    if not query or not kinds:
+    if not fold(query) or not kinds:  # nothing but separators ("-") finds nothing
         return {kind: [] for kind in kinds}
     using = router.db_for_read(SearchDocument)
     if connections[using].vendor == "postgresql":

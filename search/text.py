@@ -6,21 +6,24 @@ import unicodedata
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from portal.names import UNDECOMPOSED
+
 #: What PostgreSQL puts around matched words; replaced with <mark> after escaping.
 START, STOP = "\x01", "\x02"
 SNIPPET_CONTEXT = 80  # characters either side of a match in a snippet cut in Python
 
-#: Letters that Unicode does not decompose but residents type without their marks
-#: ("Koge" for Køge, "Lodz" for Łódź), one letter for one, as PostgreSQL's unaccent does
-#: (except that it writes æ as "ae": one for one keeps a snippet's positions).
-_UNDECOMPOSED = str.maketrans("øæœßłđðþıØÆŒŁĐÐÞ", "oaoslddtiOAOLDDT")
+#: portal.names' letters without a decomposition, each as its first letter: "æ" as "a".
+_ONE_FOR_ONE = str.maketrans({letter: base[0] for letter, base in UNDECOMPOSED.items()})
 
 
 def fold(text: str) -> str:
-    """Lower case without diacritics, one character for one: "Växjö" → "vaxjo",
-    "Køge" → "koge"."""
-    text = text.translate(_UNDECOMPOSED)
-    return "".join(unicodedata.normalize("NFKD", char)[:1].lower() or char for char in text)
+    """Lower case without diacritics, one character for one ("Växjö" → "vaxjo", "Køge" →
+    "koge"), so that a match's position is the same in the text as written: for snippets.
+    What is compared in search (the documents' folded names, the query) is portal.names.fold."""
+    return "".join(
+        unicodedata.normalize("NFKD", char)[:1].lower().translate(_ONE_FOR_ONE) or char
+        for char in text
+    )
 
 
 def _clean(text: str) -> str:

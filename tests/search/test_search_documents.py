@@ -192,3 +192,11 @@ def test_one_query_ranks_every_kind(client, django_assert_max_num_queries):
     for word in ("samarbete", "Vaxjo", "Interreg"):
         with django_assert_max_num_queries(20):
             assert client.get("/sok/", {"q": word}).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["-", " – ", "_"])
+def test_a_query_of_separators_alone_finds_nothing(client, query):
+    """Folded, "-" is empty: it must not match every title as an empty substring would."""
+    assert search_kind(Kind.PROJECT, query, 25) == []
+    response = client.get("/projekt/", {"q": query})
+    assert response.context["page_obj"].paginator.count < Project.objects.published().count()
