@@ -7,14 +7,19 @@ check constraints in one SELECT of their conditions over the instance's values, 
 Django's own rules: a condition that is NULL passes, a constraint that names an excluded
 field is skipped, and the messages and codes are the constraints' own. Should the
 database refuse the combined query, each constraint is validated as Django would.
+
+Most conditions are plain comparisons of the instance's own fields (a budget not negative,
+an end not before its start): those are decided in Python (`python_verdict`), with SQL's
+rules for NULL as Django's validation query has them, and need no query at all. Only
+conditions with anything else (a function, a transform, a join) go to the database.
 """
 
 import logging
 from contextlib import nullcontext
 
-from django.core.exceptions import FieldError, ValidationError
+from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.db import DatabaseError, connections, models, router, transaction
-from django.db.models import BooleanField, CheckConstraint, ExpressionWrapper, Q, Value
+from django.db.models import BooleanField, CheckConstraint, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.db.models.sql import Query
 from django.db.models.sql.constants import SINGLE
@@ -22,8 +27,110 @@ from django.db.models.sql.constants import SINGLE
 logger = logging.getLogger(__name__)
 
 
+class Unsupported(Exception):
+    """A condition python_verdict cannot decide; the database decides it."""
+
+
+#: Lookups decided in Python, as SQL compares (None: NULL on either side).
+_COMPARISONS = {
+    "exact": lambda a, b: a == b,
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+}
+
+
+def _value(model, instance, name: str, exclude):
+    if exclude and name in exclude:
+        raise _Skipped
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist as error:
+        raise Unsupported(name) from error
+    if not getattr(field, "concrete", False) or field.many_to_many:
+        raise Unsupported(name)
+    value = getattr(instance, field.attname)
+    if hasattr(value, "resolve_expression"):
+        raise Unsupported(name)  # a field set to an expression (F("budget") + 1)
+    return value
+
+
+class _Skipped(Exception):
+    """The condition names a field left out of the validation: Django skips it."""
+
+
+def _leaf(model, instance, lookup: str, wanted, exclude):
+    name, _, kind = lookup.partition("__")
+    kind = kind or "exact"
+    if "__" in kind:
+        raise Unsupported(lookup)  # a transform or a relation
+    value = _value(model, instance, name, exclude)
+    if kind == "isnull":
+        if type(wanted) is not bool:
+            raise Unsupported(lookup)
+        return (value is None) is wanted
+    if isinstance(wanted, F):
+        wanted = _value(model, instance, wanted.name, exclude)
+    elif hasattr(wanted, "resolve_expression"):
+        raise Unsupported(lookup)
+    if kind == "in":
+        if value is None:
+            return None
+        wanted = list(wanted)
+        if value in wanted:
+            return True
+        return None if None in wanted else False
+    compare = _COMPARISONS.get(kind)
+    if compare is None:
+        raise Unsupported(lookup)
+    if value is None or wanted is None:
+        return None
+    return compare(value, wanted)
+
+
+def _verdict(model, instance, condition, exclude):
+    """True, False or None (SQL's NULL) for a Q, a (lookup, value) pair or a bool."""
+    if isinstance(condition, Q):
+        verdicts = [_verdict(model, instance, child, exclude) for child in condition.children]
+        if condition.connector == Q.AND:
+            result = False if False in verdicts else (None if None in verdicts else True)
+        elif condition.connector == Q.OR:
+            result = True if True in verdicts else (None if None in verdicts else False)
+        else:
+            raise Unsupported(condition.connector)  # XOR
+        return (None if result is None else not result) if condition.negated else result
+    if isinstance(condition, tuple) and len(condition) == 2 and isinstance(condition[0], str):
+        return _leaf(model, instance, *condition, exclude)
+    raise Unsupported(condition)
+
+
+def python_verdict(constraint, model, instance, exclude) -> bool:
+    """Whether the instance passes the check constraint, as Django's validation decides
+    (a condition that is NULL passes; one naming an excluded field is skipped). Raises
+    Unsupported for a condition Python cannot decide."""
+    try:
+        return _verdict(model, instance, Q(constraint.condition), exclude) is not False
+    except _Skipped:
+        return True
+
+
 def failing_checks(instance, model, checks, exclude, using) -> list[CheckConstraint]:
     """The check constraints among `checks` that the instance's values break."""
+    failing, to_ask = [], []
+    for constraint in checks:
+        try:
+            if not python_verdict(constraint, model, instance, exclude):
+                failing.append(constraint)
+        except Unsupported:
+            to_ask.append(constraint)
+    if to_ask:
+        failing += _failing_in_database(instance, model, to_ask, exclude, using)
+    return failing
+
+
+def _failing_in_database(instance, model, checks, exclude, using) -> list[CheckConstraint]:
+    """The check constraints that the database, asked once, says the instance breaks."""
     against = instance._get_field_expression_map(meta=model._meta, exclude=exclude)
     query = Query(None)
     try:
