@@ -179,7 +179,7 @@ def read_twin_town_file(data: bytes) -> list[SourceRow]:
     if format_class is None:
         raise TwinTownFileError(describe_unknown_file(data))
     try:
-        headers, body = format_class().read(data)
+        headers, body = format_class().read_file(data)
     except TwinTownFileError:
         raise
     except SpreadsheetFileError as error:

@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from contacts.models import Organisation
 from portal.bulk_import import confirm_staged, stage_preview
 from portal.roles import is_national_editor
+from portal.spreadsheets.formats import reading_once
 from projects.models import Programme
 from projects.partner_list_import import (
     MAX_FILE_SIZE,
@@ -97,6 +98,10 @@ class PartnerListImportAdminMixin:
 
     def import_action(self, request, **kwargs):
         """The spreadsheet import (one row per project) hands a partner list over here."""
+        with reading_once():  # the check here, the form's and the preview parse it once
+            return self._import_or_partner_list(request, **kwargs)
+
+    def _import_or_partner_list(self, request, **kwargs):
         upload = request.FILES.get("import_file") if request.method == "POST" else None
         if upload is not None and self.has_partner_list_permission(request):
             data = upload.read()

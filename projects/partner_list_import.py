@@ -282,7 +282,7 @@ def file_is_partner_list(data: bytes) -> bool:
     if format_class is None:
         return False
     try:
-        headers, _ = format_class().read(data)
+        headers, _ = format_class().read_file(data)
     except SpreadsheetFileError:
         return False
     return is_partner_list(headers)
@@ -302,7 +302,7 @@ def read_partner_list(data: bytes) -> list[SourceRow]:
     if format_class is None:
         raise PartnerListFileError(describe_unknown_file(data))
     try:
-        headers, body = format_class().read(data)
+        headers, body = format_class().read_file(data)
     except SpreadsheetFileError as error:
         raise PartnerListFileError(str(error)) from error
     if not is_partner_list(headers):

@@ -29,7 +29,7 @@ from import_export.signals import post_export
 from import_export.tmp_storages import TempFolderStorage
 
 from portal.scoping import visible
-from portal.spreadsheets.formats import FORMATS, SpreadsheetFormat
+from portal.spreadsheets.formats import FORMATS, SpreadsheetFormat, reading_once
 from portal.spreadsheets.forms import SpreadsheetExportForm, SpreadsheetImportForm
 
 
@@ -101,6 +101,11 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             previews = request.session.get(PREVIEWS_SESSION_KEY, [])[-(PREVIEWS_KEPT - 1) :]
             request.session[PREVIEWS_SESSION_KEY] = [*previews, preview]
         return initial
+
+    def import_action(self, request, **kwargs):
+        # The form's check and the preview read the upload once between them.
+        with reading_once():
+            return super().import_action(request, **kwargs)
 
     def process_import(self, request, **kwargs):
         """The confirmation: only of a preview this session made, and only once."""

@@ -34,8 +34,11 @@ every string, and "'s-Hertogenbosch" is left alone both ways. An apostrophe a us
 in front of a formula in their own file ("'=1+1") is removed, which is what they meant.
 """
 
+import contextlib
+import contextvars
 import csv
 import datetime
+import hashlib
 import io
 import math
 import re
@@ -202,14 +205,16 @@ def _check_unpacked_size(archive: zipfile.ZipFile) -> None:
         raise SpreadsheetFileError("Filen packar upp till för mycket data för att importeras.")
 
 
-_OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
-
-
-def _ooxml_unescape(value):
-    """Undo OOXML's _xHHHH_ escapes (a carriage return is stored as _x000D_); openpyxl
-    leaves them in place."""
-    if type(value) is str and "_x" in value:
-        return _OOXML_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
+def _calamine_cell(value):
+    """A cell as openpyxl gives it: None for an empty cell, a whole number as an int, a
+    date as a datetime. Calamine undoes OOXML's _xHHHH_ escapes itself."""
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if kind is float and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if kind is datetime.date:
+        return datetime.datetime(value.year, value.month, value.day)
     return value
 
 
@@ -247,11 +252,29 @@ class SpreadsheetFormat:
         """The header row and the following rows, as cell values."""
         raise NotImplementedError
 
+    def read_file(self, data: bytes) -> tuple[list, list]:
+        """`read`, parsed once for the same bytes within `reading_once()`."""
+        memo = _read_memo.get()
+        if memo is None:
+            headers, rows = self.read(data)
+            return headers, list(rows)
+        key = (type(self), hashlib.sha256(data).digest())
+        if key not in memo:
+            try:
+                headers, rows = self.read(data)
+                memo[key] = (headers, list(rows))
+            except SpreadsheetFileError as error:
+                memo[key] = error
+        found = memo[key]
+        if isinstance(found, SpreadsheetFileError):
+            raise found
+        return found
+
     def create_dataset(self, in_stream, **kwargs) -> tablib.Dataset:
         data = in_stream.encode("utf-8") if isinstance(in_stream, str) else bytes(in_stream)
         if not data:
             raise SpreadsheetFileError("Filen är tom.")
-        headers, rows = self.read(data)
+        headers, rows = self.read_file(data)
         return _build_dataset(headers, rows)
 
     def iter_chunks(
@@ -272,6 +295,27 @@ class SpreadsheetFormat:
         return stream.getvalue()
 
 
+#: While `reading_once()` runs: what each file read gave (or the error), by its bytes' hash.
+_read_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "spreadsheet_read_memo", default=None
+)
+
+
+@contextlib.contextmanager
+def reading_once():
+    """Within it, a file is parsed once however often it is read: an admin upload is read
+    by the partner-list check, the form's check and the preview, in one request. Nothing
+    is kept after it ends."""
+    if _read_memo.get() is not None:
+        yield
+        return
+    token = _read_memo.set({})
+    try:
+        yield
+    finally:
+        _read_memo.reset(token)
+
+
 class XLSX(SpreadsheetFormat, base_formats.XLSX):
     extension = "xlsx"
 
@@ -284,11 +328,13 @@ class XLSX(SpreadsheetFormat, base_formats.XLSX):
         return "xl/workbook.xml" in names
 
     def read(self, data):
-        import openpyxl
+        # python-calamine (Rust) reads a sheet some twenty times faster than openpyxl,
+        # which parses the whole sheet twice when it has no <dimension> (our own exports).
+        from python_calamine import CalamineWorkbook
 
         try:
             _check_unpacked_size(zipfile.ZipFile(io.BytesIO(data)))
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
         except SpreadsheetFileError:
             raise
         except Exception as error:
@@ -296,23 +342,28 @@ class XLSX(SpreadsheetFormat, base_formats.XLSX):
                 "Filen gick inte att läsa som en Excel-fil (xlsx). Öppna den i Excel och "
                 "spara den igen som Excel-arbetsbok (xlsx)."
             ) from error
-        try:
-            sheet = workbook.worksheets[0]
-            # A few bytes can declare a sheet of 1 048 576 rows × 16 384 columns (its
-            # <dimension>), which openpyxl fills in: read one column past the limit at most,
-            # and keep no row that is wholly empty.
-            width = min(sheet.max_column or MAX_COLUMNS + 1, MAX_COLUMNS + 1)
-            rows = iter(sheet.iter_rows(values_only=True, max_col=width))
-            headers = [_ooxml_unescape(value) for value in _within_columns(next(rows, ()))]
-            body = []
-            for row in rows:
-                if row.count(None) == len(row):
-                    continue
-                body.append([_ooxml_unescape(value) for value in _within_columns(row)])
-                if len(body) > MAX_ROWS:
-                    raise SpreadsheetFileError(TOO_MANY_ROWS)
-        finally:
-            workbook.close()
+        if sheet.start is None:  # nothing filled
+            raise SpreadsheetFileError(EMPTY_FIRST_SHEET)
+        # The sheet spans its filled cells: a few bytes can fill one far away (row
+        # 1 048 576, column XFD), so refuse before reading a row of such an extent.
+        (_top, left), (bottom, right) = sheet.start, sheet.end
+        if right + 1 > MAX_COLUMNS:
+            raise SpreadsheetFileError(TOO_MANY_COLUMNS)
+        if bottom + 1 > 2 * MAX_ROWS:
+            raise SpreadsheetFileError(TOO_MANY_ROWS)
+        # Calamine gives the rows from the first, the empty ones above the data included,
+        # but the columns from the first filled one: the empty ones on the left go back
+        # (tests/admin/test_spreadsheets_formats.py compares with openpyxl's reading).
+        empty_left = [None] * left
+        rows = iter(sheet.iter_rows())
+        headers = [*empty_left, *(_calamine_cell(value) for value in next(rows, ()))]
+        body = []
+        for row in rows:
+            if all(value == "" for value in row):
+                continue  # keep no row that is wholly empty
+            body.append([*empty_left, *(_calamine_cell(value) for value in row)])
+            if len(body) > MAX_ROWS:
+                raise SpreadsheetFileError(TOO_MANY_ROWS)
         if not body and all(value in (None, "") for value in headers):
             raise SpreadsheetFileError(EMPTY_FIRST_SHEET)
         return headers, body
@@ -418,7 +469,7 @@ _XLSX_STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 #: Excel's limit on the characters in one cell.
 XLSX_MAX_CELL_TEXT = 32_767
 # OOXML writes characters XML cannot hold as _xHHHH_, and so a literal "_x0041_" in text must
-# have its underscore escaped (_x005F_) to survive; `_ooxml_unescape` reads both back.
+# have its underscore escaped (_x005F_) to survive; the reader (calamine) undoes both.
 _OOXML_LITERAL = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 _OOXML_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
 _COLUMN_LETTERS: list[str] = []

@@ -331,3 +331,49 @@ def test_a_workbook_whose_first_sheet_is_empty_says_so():
 def test_a_csv_with_only_a_byte_order_mark_is_empty():
     with pytest.raises(SpreadsheetFileError, match="^Filen är tom.$"):
         CSV().create_dataset("\ufeff".encode())
+
+
+def _openpyxl_cells(data: bytes) -> tuple[list, list]:
+    """The file as openpyxl reads it, from A1, without wholly empty rows: what the
+    import read before python-calamine."""
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(data), data_only=True).worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    body = [row for row in rows[1:] if any(value is not None for value in row)]
+    return rows[0], body
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        # Data from C3: empty rows above, empty columns on the left.
+        {"C3": "Titel", "D3": "Start", "C4": "Ett", "D4": datetime.date(2014, 3, 1)},
+        # Numbers whole and not, a boolean, a date with a time, gaps between rows.
+        {
+            "A1": "A",
+            "B1": "B",
+            "A2": 37500,
+            "B2": 12.5,
+            "A5": True,
+            "B5": datetime.datetime(2020, 1, 2, 13, 45),
+        },
+        # A header row with holes and a long text with a line break.
+        {"A1": "ID", "C1": "Titel", "C2": "rad ett\nrad två", "B3": -3},
+    ],
+)
+def test_xlsx_reads_cells_as_openpyxl_did(cells):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for key, value in cells.items():
+        workbook.active[key] = value
+    stream = io.BytesIO()
+    workbook.save(stream)
+
+    headers, body = XLSX().read(stream.getvalue())
+    expected_headers, expected_body = _openpyxl_cells(stream.getvalue())
+
+    width = len(expected_headers)
+    assert [*headers, *[None] * (width - len(headers))] == expected_headers
+    assert [[*row, *[None] * (width - len(row))] for row in body] == expected_body
