@@ -305,9 +305,13 @@ class PartyRowMixin:
     record_field = ""
 
     def save(self, *args, **kwargs):
+        self.derive_party_municipality()
+        super().save(*args, **kwargs)
+
+    def derive_party_municipality(self) -> None:
+        """What save() sets: whom this row shares its record with (also for bulk_create)."""
         owner_id = getattr(self, self.record_field).municipality_id
         self.party_municipality_id = party_municipality_id(self.organisation, owner_id)
-        super().save(*args, **kwargs)
 
     @property
     def swedish_municipality(self):

@@ -36,6 +36,7 @@ from projects import facets
 from projects.models import ParticipantRole, Project, ProjectKind, ProjectParticipant
 from projects.partner_list_import import LABELS
 from search import index as search_index
+from search.models import Kind
 
 
 class ProjectResource(PeriodResource):
@@ -91,6 +92,12 @@ class ProjectResource(PeriodResource):
         with facets.batch(), search_index.batch(), fragments.bulk():
             return super().import_data(*args, **kwargs)
 
+    def after_create_records(self, instances):
+        ids = [instance.pk for instance in instances]
+        facets.refresh_later(ids)
+        search_index.refresh_later(Kind.PROJECT, ids)
+        super().after_create_records(instances)
+
     def check_instance(self, instance, errors):
         """The money rules of projects.models.money_constraints, beside their column."""
         super().check_instance(instance, errors)
@@ -111,6 +118,10 @@ class ProjectResource(PeriodResource):
 
     class Meta:
         model = Project
+        # New projects in bulk (SpreadsheetResource.create_in_bulk): Project.save() adds
+        # refresh_parties, which a new project's participants do not need
+        # (ChildListField.new_rows sets the municipality each shares the project with).
+        use_bulk = True
         fields = (
             "slug",
             "title",

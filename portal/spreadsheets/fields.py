@@ -11,6 +11,9 @@ chunk (SpreadsheetResource.iter_queryset).
 On a record the import has just created, the cell it wrote is kept on the record
 (`remember_written`), so that the preview's diff shows it without reading the relation
 back.
+
+For records the import creates in bulk (SpreadsheetResource.create_in_bulk), `new_rows`
+gives a cell's link or child rows, unsaved, for one bulk_create per relation.
 """
 
 from collections import defaultdict
@@ -55,10 +58,22 @@ class ListField(Field):
             cleaned = self.clean(row, **kwargs)
             if cleaned:
                 getattr(instance, self.attribute).add(*cleaned)
-            key = self.widget.key
-            remember_written(self, instance, self.widget.join(key.label(obj) for obj in cleaned))
+            remember_written(self, instance, self.written_cell(cleaned))
             return
         super().save(instance, row, is_m2m, **kwargs)
+
+    def written_cell(self, cleaned) -> str:
+        """The cell as the export writes these related records."""
+        key = self.widget.key
+        return self.widget.join(key.label(obj) for obj in cleaned)
+
+    def new_rows(self, instance, cleaned, user=None) -> list:
+        """The link rows (unsaved) between a new `instance` and the cell's records."""
+        relation = instance._meta.get_field(self.attribute)
+        through = relation.remote_field.through
+        source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+        unique = {obj.pk: obj for obj in cleaned}
+        return [through(**{source: instance, target: obj}) for obj in unique.values()]
 
     def differs(self, instance, row) -> bool:
         wanted = {obj.pk for obj in self.clean(row)}
@@ -127,18 +142,38 @@ class ChildListField(Field):
             for name in values:
                 setattr(child, name, item[name])
             child.save()
-        manager = getattr(instance, self.attribute)
         for name, item in wanted.items():
             if name not in current:
-                child = manager.model(**item, **{manager.field.name: instance})
-                if hasattr(child, "ask_confirmation"):
-                    # A Swedish municipality named by someone who does not coordinate it
-                    # waits for its word (portal.parties), as in the admin's forms.
-                    child.ask_confirmation(kwargs.get("user"))
-                child.save()
+                self.new_child(instance, item, kwargs.get("user")).save()
         if getattr(instance, "_spreadsheet_created", False):
-            rows = [self.export_values(item) for item in wanted.values()]
-            remember_written(self, instance, self.widget.join(rows))
+            remember_written(self, instance, self.written_cell(wanted.values()))
+
+    def new_child(self, instance, item: dict, user):
+        """A child of `instance` (unsaved) from one item of the cell."""
+        relation = instance._meta.get_field(self.attribute)
+        child = relation.related_model(**item, **{relation.field.name: instance})
+        if hasattr(child, "ask_confirmation"):
+            # A Swedish municipality named by someone who does not coordinate it waits
+            # for its word (portal.parties), as in the admin's forms.
+            child.ask_confirmation(user)
+        return child
+
+    def written_cell(self, cleaned) -> str:
+        """The cell as the export writes these children."""
+        return self.widget.join([self.export_values(item) for item in cleaned])
+
+    def new_rows(self, instance, cleaned, user=None) -> list:
+        """The children (unsaved) of a new `instance`, one per record the cell names; a
+        party row with the municipality it shares the record with, as its save() sets."""
+        key = self.widget.fields[0]
+        children = [
+            self.new_child(instance, item, user)
+            for item in {item[key]: item for item in cleaned}.values()
+        ]
+        for child in children:
+            if hasattr(child, "derive_party_municipality"):
+                child.derive_party_municipality()
+        return children
 
     def export_values(self, item: dict) -> dict:
         """A child's `export_values` ("organisation__name" …) read from its item."""

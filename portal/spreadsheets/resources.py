@@ -11,6 +11,8 @@ A `SpreadsheetResource` is a django-import-export ModelResource with
 - one error list per row, keyed by column, in Swedish;
 - duplicate rows (the same ID twice in a file) refused;
 - unchanged rows skipped, so importing an export changes nothing and writes no history;
+- the records a file names read with one query, and, where a resource asks for it
+  (`create_in_bulk`), new records written together after the last row;
 - a fast export path (`export_rows`) that streams rows from the queryset in chunks, each
   chunk's list cells (themes, participants …) read with one query per list, and formula
   escaping on every exported cell (portal.spreadsheets.formats.escape_formula).
@@ -18,20 +20,27 @@ A `SpreadsheetResource` is a django-import-export ModelResource with
 Apps subclass it with their fields; see projects/resources.py.
 """
 
+from collections import defaultdict
 from itertools import islice
 from operator import attrgetter
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import transaction
+from django.utils.encoding import force_str
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst, slugify
 from import_export import resources
 from import_export.fields import Field
 from import_export.instance_loaders import ModelInstanceLoader
+from import_export.resources import Diff
 from simple_history.models import HistoricalRecords
 
+from portal.bulk_import import copy_into_history, copy_links_into_history
 from portal.formatting import DatePrecision
+from portal.page_cache import content_changed
 from portal.roles import is_national_editor
 from portal.scoping import can_edit, municipality_ids
-from portal.spreadsheets.fields import ChildListField, ListField
+from portal.spreadsheets.fields import ChildListField, ListField, remember_written
 from portal.spreadsheets.formats import (
     FORMULA_STARTS,
     SpreadsheetFileError,
@@ -46,6 +55,8 @@ from portal.spreadsheets.widgets import (
 )
 
 EXPORT_CHUNK_SIZE = 2000
+#: Rows per INSERT when an import writes records together (create_records).
+BULK_BATCH_SIZE = 500
 
 
 def normalise_header(header) -> str:
@@ -59,19 +70,95 @@ CHANGE_REASON = "Kalkylbladsimport"
 class TolerantInstanceLoader(ModelInstanceLoader):
     """Finds the existing record a row is about. A key cell that cannot be read (an
     unknown municipality) means "no record"; the field itself then reports the error,
-    beside its column."""
+    beside its column.
+
+    With one ID column, the records the whole file names are read with one query at the
+    first row, rather than one query a row; a record named again (a duplicate row, which
+    the resource refuses) is read anew, so that no two rows share an instance."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self._found = None
+        self._handed_out = set()
 
     def get_instance(self, row):
         fields = self.resource.fields
-        if any(
-            is_blank(row.get(fields[name].column_name))
-            for name in self.resource.get_import_id_fields()
-        ):
+        id_fields = self.resource.get_import_id_fields()
+        if any(is_blank(row.get(fields[name].column_name)) for name in id_fields):
             return None  # a row without an ID is a new record: nothing to look up
         try:
-            return super().get_instance(row)
+            if len(id_fields) != 1 or self.dataset is None:
+                return super().get_instance(row)
+            key = fields[id_fields[0]].clean(row)
+            if key in self._handed_out:
+                return super().get_instance(row)
+            self._handed_out.add(key)
+            return self.found().get(key)
         except ValueError:
             return None
+
+    def found(self) -> dict:
+        """ID → record, for every ID in the file."""
+        if self._found is None:
+            field = self.resource.fields[self.resource.get_import_id_fields()[0]]
+            keys = set()
+            for row in self.dataset.dict:
+                try:
+                    keys.add(field.clean(row))
+                except ValueError:
+                    continue
+            records = self.get_queryset().filter(**{f"{field.attribute}__in": keys})
+            self._found = {getattr(record, field.attribute): record for record in records}
+        return self._found
+
+
+def _diff_text(value) -> str:
+    """A value as diff_match_patch's diff_prettyHtml escapes it."""
+    return (
+        force_str(value)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\n", "&para;<br>")
+    )
+
+
+class _Diff(Diff):
+    """The library's Diff with the same HTML, without diff_match_patch where there is
+    nothing to compare: a value unchanged, or a new record's (all of it inserted)."""
+
+    def as_html(self):
+        html, changed = [], []
+        # As the library, up to the shorter list.
+        for index, (left, right) in enumerate(zip(self.left, self.right, strict=False)):
+            left, right = force_str("" if left != right and self.new else left), force_str(right)
+            if left == right:
+                html.append(mark_safe(f"<span>{_diff_text(right)}</span>" if right else ""))
+            elif not left:
+                html.append(
+                    mark_safe(f'<ins style="background:#e6ffe6;">{_diff_text(right)}</ins>')
+                )
+            else:
+                html.append(None)
+                changed.append(index)
+        if changed:
+            full = super().as_html()
+            for index in changed:
+                html[index] = full[index]
+        return html
+
+
+class _NoDiff:
+    """The library's Diff, for an import nobody sees the differences of."""
+
+    def __init__(self, resource, instance, new):
+        pass
+
+    def compare_with(self, resource, instance):
+        pass
+
+    def as_html(self):
+        return []
 
 
 class SpreadsheetResource(resources.ModelResource):
@@ -101,12 +188,26 @@ class SpreadsheetResource(resources.ModelResource):
         instance_loader_class = TolerantInstanceLoader
         chunk_size = EXPORT_CHUNK_SIZE
 
+    @property
+    def create_in_bulk(self) -> bool:
+        """With Meta.use_bulk, rows that create a record are written together after the
+        last row, a few INSERTs per table in batches (the records, their lists, their
+        history; `create_records`), and the preview, rolled back anyway, writes none of
+        them. A row that changes a record still saves it at once (save_instance), but
+        without a savepoint of its own: a failed write fails the import, all or nothing.
+        Only for a model whose save() does nothing on creation that
+        `after_create_records` does not do."""
+        return self._meta.use_bulk
+
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
         self._exporters = {}
         self._seen_keys = {}
         self._taken_slugs = None
+        self._created = []
+        self._dry_run = False
+        self._import_fields = None
 
     @classmethod
     def get_display_name(cls):
@@ -174,6 +275,12 @@ class SpreadsheetResource(resources.ModelResource):
         # must be recognised (and refused), not taken for a new one.
         return self._meta.model._default_manager.all()
 
+    def get_import_fields(self):
+        # Asked for several times a row; a resource's fields do not change once made.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
     def list_fields(self):
         return [
             field
@@ -220,10 +327,11 @@ class SpreadsheetResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        cleaned_lists = instance.__dict__.setdefault("_spreadsheet_cleaned", {})
         for field in self.list_fields():
             if field.column_name in row:
                 try:
-                    field.clean(row)
+                    cleaned_lists[field] = field.clean(row)
                 except ValueError as error:
                     errors[field.attribute] = [str(error)]
 
@@ -272,20 +380,54 @@ class SpreadsheetResource(resources.ModelResource):
             slug = f"{base}-{number}"
         return slug
 
+    def get_diff_class(self):
+        # Only a preview (a dry run) shows what each row changes; an import that writes
+        # leads back to the list, so it compares nothing.
+        return _Diff if self._dry_run else _NoDiff
+
+    def import_data_inner(self, dataset, dry_run, *args, **kwargs):
+        self._created, self._dry_run = [], dry_run
+        return super().import_data_inner(dataset, dry_run, *args, **kwargs)
+
     def save_instance(self, instance, is_create, row, **kwargs):
         # The list fields add to a record created here without reading its relations first.
         instance._spreadsheet_created = is_create
+        if is_create and self.create_in_bulk:
+            self.before_save_instance(instance, row, **kwargs)
+            instance._spreadsheet_lists = {}  # list field → its cleaned cell (save_m2m)
+            self._created.append(instance)
+            if self._taken_slugs is not None and getattr(instance, "slug", None):
+                self._taken_slugs.add(instance.slug)
+            return
         if hasattr(instance._meta, "simple_history_manager_attribute"):
             # One history entry per row, written after the lists (save_m2m), rather than
             # one for the save and one more for each list the row sets.
             instance.skip_history_when_saving = True
-        super().save_instance(instance, is_create, row, **kwargs)
+        if self.create_in_bulk:  # the library would keep it for a bulk_update
+            self.before_save_instance(instance, row, **kwargs)
+            self.do_instance_save(instance, is_create)
+            self.after_save_instance(instance, row, **kwargs)
+        else:
+            super().save_instance(instance, is_create, row, **kwargs)
         if self._taken_slugs is not None and getattr(instance, "slug", None):
             self._taken_slugs.add(instance.slug)
 
     def save_m2m(self, instance, row, **kwargs):
+        lists = getattr(instance, "_spreadsheet_lists", None)
+        if lists is not None:  # a record created in bulk after the last row
+            cleaned_lists = instance.__dict__.pop("_spreadsheet_cleaned", {})
+            for field in self.list_fields():
+                if field.column_name in row:
+                    cleaned = cleaned_lists[field] if field in cleaned_lists else field.clean(row)
+                    lists[field] = cleaned
+                    remember_written(field, instance, field.written_cell(cleaned))
+            return
         try:
-            super().save_m2m(instance, row, **kwargs)
+            if self.create_in_bulk:  # the library saves no lists in bulk mode
+                for field in self.list_fields():
+                    self.import_field(field, instance, row, True)
+            else:
+                super().save_m2m(instance, row, **kwargs)
         finally:
             skipped = instance.__dict__.pop("skip_history_when_saving", False)
         if skipped:
@@ -302,6 +444,57 @@ class SpreadsheetResource(resources.ModelResource):
             # The lists' entries as simple_history's own save writes them (its
             # many-to-many models are kept on the HistoricalRecords class).
             HistoricalRecords.create_historical_record_m2ms(HistoricalRecords(), entry, instance)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        created, self._created = self._created, []
+        if created and not self._dry_run and not result.has_errors():
+            self.create_records(created)
+
+    def create_records(self, instances: list) -> None:
+        """Write the records that rows created, with their lists and a history entry each
+        (by the importing user, with CHANGE_REASON, the lists included), as save() and
+        save_m2m would have row by row, in a few INSERTs per table."""
+        model = self._meta.model
+        model._default_manager.bulk_create(instances, batch_size=BULK_BATCH_SIZE)
+        links, children = defaultdict(list), defaultdict(list)
+        for instance in instances:
+            for field, cleaned in instance.__dict__.pop("_spreadsheet_lists").items():
+                rows = field.new_rows(instance, cleaned, self.user)
+                (children if isinstance(field, ChildListField) else links)[field].extend(rows)
+        for field, rows in links.items():
+            through = model._meta.get_field(field.attribute).remote_field.through
+            through._default_manager.bulk_create(rows, batch_size=BULK_BATCH_SIZE)
+        entries = self.copy_into_history(model, [instance.pk for instance in instances])
+        if entries:
+            self.history_lists(model, entries, links)
+        for field, rows in children.items():
+            child_model = model._meta.get_field(field.attribute).related_model
+            child_model._default_manager.bulk_create(rows, batch_size=BULK_BATCH_SIZE)
+            self.copy_into_history(child_model, [row.pk for row in rows])
+        self.after_create_records(instances)
+
+    def copy_into_history(self, model, ids: list) -> dict:
+        """The history entries ("+") of records just created in bulk: record id → entry id."""
+        if not hasattr(model._meta, "simple_history_manager_attribute"):
+            return {}
+        return copy_into_history(model, ids, user=self.user, reason=CHANGE_REASON)
+
+    def history_lists(self, model, entries: dict, links: dict) -> None:
+        """The many-to-many rows of new history entries, as simple_history's own save
+        writes them (create_historical_record_m2ms), for the lists just written."""
+        history_model = getattr(model, model._meta.simple_history_manager_attribute).model
+        written = {field.attribute for field, rows in links.items() if rows}
+        for field in history_model._history_m2m_fields:
+            if field.name in written:
+                copy_links_into_history(
+                    field, HistoricalRecords.m2m_models[field], list(entries.values())
+                )
+
+    def after_create_records(self, instances: list) -> None:
+        """What the signals of save() would have done for records created in bulk: the
+        public pages (and their fragments) renewed once the import is committed."""
+        transaction.on_commit(content_changed)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or original is None or original.pk is None:
@@ -322,17 +515,31 @@ class SpreadsheetResource(resources.ModelResource):
                 raise ValidationError(import_validation_errors)
             errors = dict(import_validation_errors or {})
             # As the library's validate_instance, but the relations found by their
-            # widget are left out of full_clean (see found_relations).
+            # widget are left out of full_clean (see found_relations), and so is the
+            # uniqueness of the ID: the row's record was looked up by it, and a new
+            # record's ID is one the file and the table do not hold (unique_slug,
+            # import_instance's duplicate check).
             if self._meta.clean_model_instances:
                 exclude = [*errors, *self.found_relations(instance)]
                 try:
-                    instance.full_clean(exclude=exclude, validate_unique=validate_unique)
+                    instance.full_clean(exclude=exclude, validate_unique=False)
                 except ValidationError as error:
                     errors = error.update_error_dict(errors)
+                if validate_unique:
+                    known = [*exclude, *errors, *self.unique_known()]
+                    try:
+                        instance.validate_unique(exclude=known)
+                    except ValidationError as error:
+                        errors = error.update_error_dict(errors)
             if errors:
                 raise ValidationError(errors)
         except ValidationError as error:
             raise ValidationError(self.errors_by_column(error)) from None
+
+    def unique_known(self) -> list[str]:
+        """Fields whose uniqueness the import itself ensures: a single ID column."""
+        id_fields = self.get_import_id_fields()
+        return [self.id_field_name()] if len(id_fields) == 1 else []
 
     def found_relations(self, instance) -> list[str]:
         return [

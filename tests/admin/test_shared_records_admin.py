@@ -118,3 +118,5 @@ def test_the_spreadsheet_import_makes_another_municipality_wait(client, make_coo
         project__slug="nytt-projekt", organisation__municipality__slug="region-skane"
     )
     assert participant.awaiting_confirmation
+    # Whom the row shares the project with, as its save() would set it (written in bulk).
+    assert participant.party_municipality.slug == "region-skane"
