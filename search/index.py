@@ -76,22 +76,39 @@ def refresh(kind: str, ids) -> int:
         ]
         if not wanted:
             continue
-        documents.bulk_create(
-            wanted,
+        _write(database, kind, wanted)
+        changed += len(wanted)
+    return changed
+
+
+#: PostgreSQL: documents inserted or replaced with their vector, in one statement (each
+#: row written once: a second UPDATE for the vector would leave a dead row version).
+UPSERT_SQL = f"""
+INSERT INTO {SearchDocument._meta.db_table}
+    (kind, object_id, {", ".join(TEXT_FIELDS)}, vector)
+SELECT %s, object_id, {", ".join(TEXT_FIELDS)}, {VECTOR_SQL}
+FROM unnest(%s::bigint[], %s::boolean[], %s::text[], %s::text[], %s::text[], %s::text[],
+            %s::text[]) AS document(object_id, {", ".join(TEXT_FIELDS)})
+ON CONFLICT (kind, object_id) DO UPDATE SET
+    {", ".join(f"{name} = EXCLUDED.{name}" for name in (*TEXT_FIELDS, "vector"))}
+"""
+
+
+def _write(database: str, kind: str, documents: list[SearchDocument]) -> None:
+    connection = connections[database]
+    if connection.vendor != "postgresql":  # SQLite keeps no vector
+        SearchDocument.objects.using(database).bulk_create(
+            documents,
             batch_size=500,
             update_conflicts=True,
             unique_fields=["kind", "object_id"],
             update_fields=list(TEXT_FIELDS),
         )
-        changed += len(wanted)
-        if connections[database].vendor == "postgresql":
-            with connections[database].cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {SearchDocument._meta.db_table} SET vector = {VECTOR_SQL} "
-                    "WHERE kind = %s AND object_id = ANY(%s)",
-                    [kind, [document.object_id for document in wanted]],
-                )
-    return changed
+        return
+    columns = [[document.object_id for document in documents]]
+    columns += [[getattr(document, name) for document in documents] for name in TEXT_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(UPSERT_SQL, [kind, *columns])
 
 
 def rebuild() -> int:
