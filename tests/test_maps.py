@@ -196,3 +196,74 @@ def test_the_layout_is_kept_per_set_of_points_and_markers_hold_the_places_given(
     assert all(place is mine for place, mine in zip(markers[0].places, again[:2], strict=True))
     moved = points((100, 100), (95, 100), (104, 100))
     assert [len(marker.places) for marker in maps.group_markers(moved)] == [3]
+
+
+def _format_html_place_list(places, show_municipality):
+    """The list beside a map as format_html wrote it (the reference for place_list_html)."""
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    parts = []
+    for place in places:
+        parts.append(
+            format_html(
+                '<li id="{}" tabindex="-1">\n      <strong>{}</strong>, {}\n'
+                '      <ul class="map-links">\n        ',
+                place.anchor,
+                place.name,
+                place.country,
+            )
+        )
+        for group in place.link_groups:
+            for link in group.links:
+                parts.append(
+                    format_html(
+                        '<li>{}: <a href="{}">{}</a>{}{}{}</li>',
+                        link.kind,
+                        link.url,
+                        link.title,
+                        format_html(" ({})", link.municipality.public_name)
+                        if show_municipality
+                        else "",
+                        ", har upphört" if link.ended else "",
+                        f", {link.status.lower()}" if link.status else "",
+                    )
+                )
+            if group.more_count:
+                one, many = maps.MORE_WORDS[group.kind]
+                parts.append(
+                    format_html(
+                        '\n        <li class="map-more"><a href="{}">och {} {} till</a></li>',
+                        group.list_url,
+                        group.more_count_display,
+                        one if group.more_count == 1 else many,
+                    )
+                )
+        parts.append("\n      </ul>\n    </li>\n    ")
+    return mark_safe("".join(parts))
+
+
+@pytest.mark.parametrize("show_municipality", [False, True])
+def test_the_place_list_escapes_as_format_html_did(show_municipality):
+    from portal.models import Municipality
+
+    owner = Municipality(name="Ö<sby> & \"Co\"", slug="osby", display_name="")
+    place = maps.Place("tempe", "Tempe <AZ>", "US", "USA & 'Kanada'", 33.4, -111.9)
+    place.partnerships.links = [
+        maps.Link("Vänort", 'Tempe "<script>"', "/samarbeten/a&b/", owner, ended=True)
+    ]
+    place.partnerships.total = 1
+    place.projects.links = [
+        maps.Link("Projekt", "Vatten & <b>miljö</b>", "/projekt/x/", owner, status="Pågående")
+    ]
+    place.projects.total = 1234
+    place.projects.list_url = "/projekt/?partner=tempe&q=<x>"
+    other = maps.Place("koge", "Køge", "DK", "Danmark", 55.5, 12.2)
+    other.stories.links = [maps.Link("Berättelse", "En 'berättelse'", "/b/", owner)]
+    other.stories.total = 2
+    other.stories.list_url = "/berattelser/"
+
+    written = maps.place_list_html([place, other], show_municipality)
+
+    assert written == _format_html_place_list([place, other], show_municipality)
+    assert "<script>" not in written and "&lt;script&gt;" in written
