@@ -134,3 +134,51 @@ def test_the_involvement_is_fetched_bounded_not_cut_after_reading_it_all():
     assert [row["project__slug"] for row in bounded] == [
         participant.project.slug for participant in whole.public_participations[:3]
     ]
+
+
+@postgresql_only
+def test_each_kinds_candidates_are_planned_from_the_words_statistics():
+    """A word in nearly every document of a kind is read from the table's first rows, not
+    through the full-text index's bitmap of every match; a rare word and a title that
+    matches nothing go through their indexes (never the whole table)."""
+    from search.models import SearchDocument
+
+    table = SearchDocument._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (kind, object_id, is_public, title, names, body, folded_title,
+                                 folded_names, vector)
+            SELECT 'project', 1000000 + n, true, 'Projekt ' || n, 'Växjö kommun', repeat(md5(n::text) || ' ', 25),
+                   'projekt ' || n, 'vaxjo kommun',
+                   to_tsvector('swedish', 'Projekt ' || n || ' Växjö kommun ' || md5(n::text))
+            FROM generate_series(1, 20000) AS n
+            """
+        )
+        cursor.execute(f"ANALYZE {table}")
+
+    def candidate_plans(word: str) -> str:
+        sql = search_query._ranked_sql([Kind.PROJECT], misspelt=False)
+        folded = search_query.fold(word)
+        params = {
+            "query": word,
+            "folded": folded,
+            "like": f"%{folded}%",
+            "headline": "",
+            "title_headline": "",
+            "wanted": 10,
+            "seen": [],
+            "kind0": Kind.PROJECT,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        # The two candidate CTEs (c0 full text, c1 titles) come first in the plan.
+        words, titles = plan.split("CTE c1")
+        return words.split("CTE c0")[1], titles.split("->  Result")[0]
+
+    words, titles = candidate_plans("kommun")
+    assert f"Seq Scan on {table}" in words, words
+    words, titles = candidate_plans("zebrafink")
+    assert "Bitmap Index Scan on search_document_vector" in words, words
+    assert f"Seq Scan on {table}" not in titles, titles
