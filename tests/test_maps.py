@@ -247,7 +247,7 @@ def _format_html_place_list(places, show_municipality):
 def test_the_place_list_escapes_as_format_html_did(show_municipality):
     from portal.models import Municipality
 
-    owner = Municipality(name="Ö<sby> & \"Co\"", slug="osby", display_name="")
+    owner = Municipality(name='Ö<sby> & "Co"', slug="osby", display_name="")
     place = maps.Place("tempe", "Tempe <AZ>", "US", "USA & 'Kanada'", 33.4, -111.9)
     place.partnerships.links = [
         maps.Link("Vänort", 'Tempe "<script>"', "/samarbeten/a&b/", owner, ended=True)
