@@ -493,11 +493,16 @@ def relation_changed(sender, instance, action, model, pk_set, **kwargs) -> None:
 _bulk = contextvars.ContextVar("fragments_bulk", default=False)
 
 
+def in_bulk() -> bool:
+    return _bulk.get()
+
+
 @contextlib.contextmanager
 def bulk():
     """Saves inside do not look up which pages they touch (an import writes thousands of
-    rows, each costing queries to find its pages); at the end every fragment is renewed
-    once."""
+    rows, each costing queries to find its pages) nor move the public pages' version one by
+    one; at the end the pages and every fragment are renewed once, when the transaction
+    commits (before it, a request could keep the old content under the new version)."""
     if _bulk.get():
         yield
         return
@@ -506,7 +511,12 @@ def bulk():
         yield
     finally:
         _bulk.reset(token)
-        everything_changed()
+        from django.db import transaction
+
+        from portal.page_cache import content_changed
+
+        # The pages' version, and everything_changed(); at once outside a transaction.
+        transaction.on_commit(content_changed)
 
 
 def _guarded(find) -> None:

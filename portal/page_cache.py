@@ -43,15 +43,19 @@ def content_changed(**kwargs) -> None:
     """Signal receiver: the next request of any public page renders it anew.
 
     Called without a signal (the bulk imports, after writing rows that send none), it
-    renews every fragment too (portal/fragments.py): only signals say what changed."""
+    renews every fragment too (portal/fragments.py): only signals say what changed. Inside
+    `fragments.bulk()` (an import) the signals are left alone: the block ends with one call
+    without a signal."""
+    from portal import fragments
+
+    if "signal" in kwargs and fragments.in_bulk():
+        return
     try:
         caches["versions"].set(VERSION_KEY, str(time.time_ns()), timeout=None)
     except Exception:
         logger.exception("The page cache could not be told that content changed.")
     if "signal" not in kwargs:
-        from portal.fragments import everything_changed
-
-        everything_changed()
+        fragments.everything_changed()
 
 
 def page_key(request, version: str) -> str:

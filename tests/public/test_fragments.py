@@ -212,9 +212,12 @@ def test_pages_come_from_the_database_when_the_cache_does_not_answer(client, mon
     assert "does not answer" in caplog.text
 
 
-def test_an_import_looks_up_no_pages_and_renews_every_fragment_once_at_its_end(client):
+def test_an_import_looks_up_no_pages_and_renews_every_fragment_once_at_its_end(
+    client, django_capture_on_commit_callbacks
+):
     """Inside fragments.bulk() (the spreadsheet import, the fixture loader) a save costs no
-    queries to find the pages it shows on; when the block ends every page is made anew."""
+    queries to find the pages it shows on; when the block's transaction commits every page
+    is made anew."""
     project = Project.objects.published().filter(municipality__slug="vaxjo").first()
 
     def queries_of_rename(title: str) -> int:
@@ -227,8 +230,11 @@ def test_an_import_looks_up_no_pages_and_renews_every_fragment_once_at_its_end(c
 
     alone = queries_of_rename("Ett nytt namn")
     assert "Ett nytt namn" in client.get("/kommuner/vaxjo/").content.decode()
-    with fragments.bulk():
-        assert queries_of_rename("Importerat nytt namn") < alone  # no look-up of pages
+    with django_capture_on_commit_callbacks(execute=True):
+        with fragments.bulk():
+            assert queries_of_rename("Importerat nytt namn") < alone  # no look-up of pages
+            assert "Importerat nytt namn" not in client.get("/kommuner/vaxjo/").content.decode()
+        # Not before the commit: a request meanwhile would keep the old page as new.
         assert "Importerat nytt namn" not in client.get("/kommuner/vaxjo/").content.decode()
 
     assert "Importerat nytt namn" in client.get("/kommuner/vaxjo/").content.decode()
