@@ -117,10 +117,6 @@ class Partnership(SharedRecordMixin, TimestampedModel, ReviewedModel, NaturalKey
             ),
         ]
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.refresh_parties()
-
     def __str__(self):
         return f"{self.municipality.short_name} – {self.name} ({self.get_kind_display().lower()})"
 

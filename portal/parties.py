@@ -297,6 +297,26 @@ class SharedRecordMixin:
         """Its owner may have changed: which rows share it with another municipality."""
         refresh_party_municipalities(self._party_rows())
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        record._loaded_owner_id = record.__dict__.get("municipality_id", _UNKNOWN)
+        return record
+
+    def save(self, *args, **kwargs):
+        """Saved with another owner than it was read with (or new): which rows share it
+        with another municipality is worked out again (two UPDATEs); otherwise nothing
+        about the rows has changed and they are left alone."""
+        owner_changed = getattr(self, "_loaded_owner_id", _UNKNOWN) != self.municipality_id
+        super().save(*args, **kwargs)
+        if owner_changed:
+            self.refresh_parties()
+        self._loaded_owner_id = self.municipality_id
+
+
+#: The owner a record was read with, when it was not read (new, or the column deferred).
+_UNKNOWN = object()
+
 
 class PartyRowMixin:
     """For ProjectParticipant and PartnershipParty (`record_field`: "project",

@@ -317,10 +317,6 @@ class Project(SharedRecordMixin, TimestampedModel, ReviewedModel, NaturalKeyMode
             ),
         ]
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.refresh_parties()
-
     def __str__(self):
         return f"{self.title} ({self.acronym})" if self.acronym else self.title
 
