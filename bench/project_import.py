@@ -45,22 +45,28 @@ class Rollback(Exception):
     pass
 
 
-def project_file(rows: int) -> bytes:
-    """An XLSX of `rows` new projects in the export's own shape."""
+def project_file(rows: int, existing: bool = False) -> bytes:
+    """An XLSX of `rows` new projects in the export's own shape; with `existing`, the first
+    `rows` projects themselves, under their IDs, each with one more word in its summary (an
+    edited export read back: every row changes its record)."""
     from portal.spreadsheets.formats import XLSX
     from projects.models import Project
     from projects.resources import ProjectResource
 
     resource = ProjectResource()
     headers = resource.get_export_headers()
-    source = Project.objects.order_by("pk")[: min(rows, 5000)]
+    source = Project.objects.order_by("pk")[: rows if existing else min(rows, 5000)]
     exported = list(resource.export_rows(source))
     id_column, title_column = headers.index("ID"), headers.index("Titel")
+    summary_column = headers.index("Kort beskrivning")
     body = []
     for number, row in enumerate(islice(cycle(exported), rows), start=1):
         row = list(row)
-        row[id_column] = ""
-        row[title_column] = f"Importerat {number}: {row[title_column]}"[:300]
+        if existing:
+            row[summary_column] = f"{row[summary_column] or ''} Ändrad."
+        else:
+            row[id_column] = ""
+            row[title_column] = f"Importerat {number}: {row[title_column]}"[:300]
         body.append(row)
     stream = io.BytesIO()
     XLSX().write(stream, headers, body, title="Projekt")
@@ -85,7 +91,7 @@ def query_kind(sql: str) -> str:
     return sql
 
 
-def run(rows: int, *, load: bool, kinds: int = 0) -> None:
+def run(rows: int, *, load: bool, kinds: int = 0, existing: bool = False) -> None:
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
@@ -98,7 +104,7 @@ def run(rows: int, *, load: bool, kinds: int = 0) -> None:
     if load:
         call_command("migrate", verbosity=0)
         call_command("load_initial_data", verbosity=0)
-    data = project_file(rows)
+    data = project_file(rows, existing)
     timings, queries, by_kind = {}, {}, Counter()
 
     def timed(name, function):
@@ -119,7 +125,6 @@ def run(rows: int, *, load: bool, kinds: int = 0) -> None:
 
     try:
         with transaction.atomic():
-            before = Project.objects.count()
             user = get_user_model().objects.create_superuser("bench-project-import", "", None)
             client = Client(HTTP_HOST="127.0.0.1")
             client.force_login(user)
@@ -145,12 +150,14 @@ def run(rows: int, *, load: bool, kinds: int = 0) -> None:
 
             confirmed = timed("confirm", confirm)
             assert confirmed.status_code == 302, confirmed.content[:2000]
-            imported = Project.objects.count() - before
+            # The rows written: one history entry each, by this run's own user.
+            imported = Project.history.filter(history_user=user).count()
             raise Rollback
     except Rollback:
         pass
 
-    print(f"{rows} rows of projects, {len(data) / 1024:.0f} KB of XLSX; {imported} imported")
+    shape = "existing projects changed" if existing else "new projects"
+    print(f"{rows} rows of {shape}, {len(data) / 1024:.0f} KB of XLSX; {imported} imported")
     print()
     print(f"{'step':<10} {'seconds':>8} {'rows/s':>8} {'queries':>8}")
     for name, seconds in timings.items():
@@ -180,16 +187,19 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--kinds", type=int, default=0, help="print the N commonest queries")
+    parser.add_argument(
+        "--existing", action="store_true", help="rows that change existing projects"
+    )
     args = parser.parse_args()
     os.environ["PUBLIC_PAGE_CACHE_SECONDS"] = "0"
     if args.database_url:
         setup_django(args.database_url)
-        run(args.rows, load=False, kinds=args.kinds)
+        run(args.rows, load=False, kinds=args.kinds, existing=args.existing)
         tidy_up()
         return
     with tempfile.TemporaryDirectory(prefix="bench-project-import-") as workdir:
         setup_django(f"sqlite:///{Path(workdir) / 'bench.sqlite3'}")
-        run(args.rows, load=True, kinds=args.kinds)
+        run(args.rows, load=True, kinds=args.kinds, existing=args.existing)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,10 @@ For records the import creates in bulk (SpreadsheetResource.create_in_bulk), `ne
 gives a cell's link or child rows, unsaved, for one bulk_create per relation.
 """
 
+import functools
 from collections import defaultdict
 
+from django.db.models import Model
 from import_export.fields import Field
 
 
@@ -26,8 +28,24 @@ def remember_written(field, instance, cell: str) -> None:
 
 
 def written_cell(field, instance):
-    """The cell the import wrote for a record it created, or None."""
-    return getattr(instance, "_spreadsheet_written", {}).get(field.attribute)
+    """The cell the import wrote for a record (or, before it wrote, the record's cell as the
+    import found it: SpreadsheetResource reads every list of the records a file names at
+    once), or None."""
+    cell = getattr(instance, "_spreadsheet_written", {}).get(field.attribute)
+    if cell is None:
+        cell = getattr(instance, "_spreadsheet_found", {}).get(field.attribute)
+    return cell
+
+
+def known_current(field, instance):
+    """What the relation held when the import read the record (`current()`), or None."""
+    return getattr(instance, "_spreadsheet_current", {}).get(field.attribute)
+
+
+def forget_current(field, instance) -> None:
+    """After a write to the relation: what was read of it is no longer what it holds."""
+    getattr(instance, "_spreadsheet_current", {}).pop(field.attribute, None)
+    getattr(instance, "_prefetched_objects_cache", {}).pop(field.attribute, None)
 
 
 class ListField(Field):
@@ -60,7 +78,23 @@ class ListField(Field):
                 getattr(instance, self.attribute).add(*cleaned)
             remember_written(self, instance, self.written_cell(cleaned))
             return
+        if is_m2m and not self.readonly and instance.pk is not None:
+            cleaned = self.clean(row, **kwargs)
+            if {obj.pk for obj in cleaned} != self.current_keys(instance):
+                super().save(instance, row, is_m2m, **kwargs)  # set(): only what differs
+                forget_current(self, instance)
+            remember_written(self, instance, self.written_cell(cleaned))
+            return
         super().save(instance, row, is_m2m, **kwargs)
+
+    def current(self, instance) -> set:
+        """The keys of the records the relation holds (from prefetched records, if any)."""
+        return {obj.pk for obj in getattr(instance, self.attribute).all()}
+
+    def current_keys(self, instance) -> set:
+        """As `current()`, from what the import read with the record when it did."""
+        known = known_current(self, instance)
+        return self.current(instance) if known is None else known
 
     def written_cell(self, cleaned) -> str:
         """The cell as the export writes these related records."""
@@ -79,8 +113,7 @@ class ListField(Field):
         wanted = {obj.pk for obj in self.clean(row)}
         if instance.pk is None:
             return bool(wanted)
-        current = set(getattr(instance, self.attribute).values_list("pk", flat=True))
-        return wanted != current
+        return wanted != self.current_keys(instance)
 
 
 class ChildListField(Field):
@@ -111,24 +144,37 @@ class ChildListField(Field):
             return []  # a record not saved yet, or just created by this import
         return list(getattr(instance, self.attribute).all())
 
+    def current(self, instance) -> set:
+        """The children as the cell compares them (from prefetched children, if any)."""
+        return {self._compared(child) for child in self._children(instance)}
+
+    def _compared(self, item) -> tuple:
+        """A child's (or an item's) `widget.fields`, a related record by its key."""
+        get = item.get if isinstance(item, dict) else functools.partial(getattr, item)
+        values = (get(name) for name in self.widget.fields)
+        return tuple(value.pk if isinstance(value, Model) else value for value in values)
+
     def differs(self, instance, row) -> bool:
-        fields = self.widget.fields
-        wanted = {tuple(item[name] for name in fields) for item in self.clean(row)}
-        current = {
-            tuple(getattr(child, name) for name in fields) for child in self._children(instance)
-        }
-        return wanted != current
+        wanted = {self._compared(item) for item in self.clean(row)}
+        known = known_current(self, instance)
+        return wanted != (self.current(instance) if known is None else known)
 
     def save(self, instance, row, is_m2m=False, **kwargs):
         if self.readonly or not is_m2m:
             return
         key, *values = self.widget.fields
         wanted = {item[key]: item for item in self.clean(row)}
+        if {self._compared(item) for item in wanted.values()} == known_current(self, instance):
+            # As the import read them: nothing to write, and no children to read again.
+            remember_written(self, instance, self.written_cell(wanted.values()))
+            return
         current = {getattr(child, key): child for child in self._children(instance)}
 
+        written = False
         for name, child in current.items():
             if name not in wanted:
                 child.delete()
+                written = True
         changed = [
             (current[name], item)
             for name, item in wanted.items()
@@ -142,11 +188,14 @@ class ChildListField(Field):
             for name in values:
                 setattr(child, name, item[name])
             child.save()
+            written = True
         for name, item in wanted.items():
             if name not in current:
                 self.new_child(instance, item, kwargs.get("user")).save()
-        if getattr(instance, "_spreadsheet_created", False):
-            remember_written(self, instance, self.written_cell(wanted.values()))
+                written = True
+        if written:
+            forget_current(self, instance)
+        remember_written(self, instance, self.written_cell(wanted.values()))
 
     def new_child(self, instance, item: dict, user):
         """A child of `instance` (unsaved) from one item of the cell."""

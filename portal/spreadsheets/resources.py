@@ -26,6 +26,7 @@ from operator import attrgetter
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.encoding import force_str
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst, slugify
@@ -108,7 +109,19 @@ class TolerantInstanceLoader(ModelInstanceLoader):
                 except ValueError:
                     continue
             records = self.get_queryset().filter(**{f"{field.attribute}__in": keys})
-            self._found = {getattr(record, field.attribute): record for record in records}
+            records = records.select_related(*self.resource.found_relation_fields)
+            records = records.prefetch_related(*self.resource.list_prefetches())
+            self._found = {}
+            list_fields = self.resource.list_fields()
+            for record in records:
+                # Each list as plain values: as the export writes it (the preview's "before")
+                # and as the rows compare it (whether a row changes it). The prefetched rows
+                # themselves go: the library copies each record deeply, and with them it
+                # would copy the whole graph of related objects.
+                record._spreadsheet_found = {f.attribute: f.export(record) for f in list_fields}
+                record._spreadsheet_current = {f.attribute: f.current(record) for f in list_fields}
+                record._prefetched_objects_cache = {}
+                self._found[getattr(record, field.attribute)] = record
         return self._found
 
 
@@ -206,6 +219,7 @@ class SpreadsheetResource(resources.ModelResource):
         self._seen_keys = {}
         self._taken_slugs = None
         self._created = []
+        self._changed = []
         self._dry_run = False
         self._import_fields = None
 
@@ -280,6 +294,25 @@ class SpreadsheetResource(resources.ModelResource):
         if self._import_fields is None:
             self._import_fields = super().get_import_fields()
         return self._import_fields
+
+    def list_prefetches(self) -> list:
+        """The list fields' relations, to read with the records a file names: each child
+        with the records its cell names (a participant's organisation)."""
+        model = self._meta.model
+        prefetches = []
+        for field in self.list_fields():
+            if isinstance(field, ChildListField):
+                child_model = model._meta.get_field(field.attribute).related_model
+                related = [
+                    name
+                    for name in field.widget.fields
+                    if child_model._meta.get_field(name).is_relation
+                ]
+                children = child_model._default_manager.select_related(*related)
+                prefetches.append(Prefetch(field.attribute, queryset=children))
+            else:
+                prefetches.append(field.attribute)
+        return prefetches
 
     def list_fields(self):
         return [
@@ -386,7 +419,7 @@ class SpreadsheetResource(resources.ModelResource):
         return _Diff if self._dry_run else _NoDiff
 
     def import_data_inner(self, dataset, dry_run, *args, **kwargs):
-        self._created, self._dry_run = [], dry_run
+        self._created, self._changed, self._dry_run = [], [], dry_run
         return super().import_data_inner(dataset, dry_run, *args, **kwargs)
 
     def save_instance(self, instance, is_create, row, **kwargs):
@@ -430,8 +463,11 @@ class SpreadsheetResource(resources.ModelResource):
                 super().save_m2m(instance, row, **kwargs)
         finally:
             skipped = instance.__dict__.pop("skip_history_when_saving", False)
-        if skipped:
-            self.record_history(instance, created=instance._spreadsheet_created)
+        if skipped and not self._dry_run:  # a preview's history is rolled back unseen
+            if self.create_in_bulk:
+                self._changed.append(instance)  # its entry after the last row
+            else:
+                self.record_history(instance, created=instance._spreadsheet_created)
 
     def record_history(self, instance, *, created: bool) -> None:
         """The row's history entry, as django-simple-history writes one on save (by the
@@ -448,8 +484,18 @@ class SpreadsheetResource(resources.ModelResource):
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         created, self._created = self._created, []
-        if created and not self._dry_run and not result.has_errors():
+        changed, self._changed = self._changed, []
+        if self._dry_run or result.has_errors():
+            return
+        if created:
             self.create_records(created)
+        if changed:
+            # One entry ("~") for each record a row changed, with its lists, as each save
+            # would have written it: every record stands on one row of the file.
+            model = self._meta.model
+            entries = self.copy_into_history(model, [instance.pk for instance in changed], "~")
+            if entries:
+                self.history_lists(model, entries)
 
     def create_records(self, instances: list) -> None:
         """Write the records that rows created, with their lists and a history entry each
@@ -467,29 +513,28 @@ class SpreadsheetResource(resources.ModelResource):
             through._default_manager.bulk_create(rows, batch_size=BULK_BATCH_SIZE)
         entries = self.copy_into_history(model, [instance.pk for instance in instances])
         if entries:
-            self.history_lists(model, entries, links)
+            self.history_lists(model, entries)
         for field, rows in children.items():
             child_model = model._meta.get_field(field.attribute).related_model
             child_model._default_manager.bulk_create(rows, batch_size=BULK_BATCH_SIZE)
             self.copy_into_history(child_model, [row.pk for row in rows])
         self.after_create_records(instances)
 
-    def copy_into_history(self, model, ids: list) -> dict:
-        """The history entries ("+") of records just created in bulk: record id → entry id."""
+    def copy_into_history(self, model, ids: list, kind: str = "+") -> dict:
+        """The history entries of records just written in bulk ("+" created, "~" changed):
+        record id → entry id."""
         if not hasattr(model._meta, "simple_history_manager_attribute"):
             return {}
-        return copy_into_history(model, ids, user=self.user, reason=CHANGE_REASON)
+        return copy_into_history(model, ids, user=self.user, reason=CHANGE_REASON, kind=kind)
 
-    def history_lists(self, model, entries: dict, links: dict) -> None:
+    def history_lists(self, model, entries: dict) -> None:
         """The many-to-many rows of new history entries, as simple_history's own save
-        writes them (create_historical_record_m2ms), for the lists just written."""
+        writes them (create_historical_record_m2ms): each tracked list as it now is."""
         history_model = getattr(model, model._meta.simple_history_manager_attribute).model
-        written = {field.attribute for field, rows in links.items() if rows}
         for field in history_model._history_m2m_fields:
-            if field.name in written:
-                copy_links_into_history(
-                    field, HistoricalRecords.m2m_models[field], list(entries.values())
-                )
+            copy_links_into_history(
+                field, HistoricalRecords.m2m_models[field], list(entries.values())
+            )
 
     def after_create_records(self, instances: list) -> None:
         """What the signals of save() would have done for records created in bulk: the
@@ -520,7 +565,7 @@ class SpreadsheetResource(resources.ModelResource):
             # record's ID is one the file and the table do not hold (unique_slug,
             # import_instance's duplicate check).
             if self._meta.clean_model_instances:
-                exclude = [*errors, *self.found_relations(instance)]
+                exclude = [*errors, *self.found_relations(instance), *self.unread(instance)]
                 try:
                     instance.full_clean(exclude=exclude, validate_unique=False)
                 except ValidationError as error:
@@ -535,6 +580,15 @@ class SpreadsheetResource(resources.ModelResource):
                 raise ValidationError(errors)
         except ValidationError as error:
             raise ValidationError(self.errors_by_column(error)) from None
+
+    def unread(self, instance) -> list[str]:
+        """An existing record's fields that the file has no column for: as the record was
+        read, so validating them again would only ask the database whether the rows they
+        point to still exist (a project's partnership, once a row)."""
+        if instance.pk is None:
+            return []
+        read = {field.attribute for field in self.get_import_fields() if field.attribute}
+        return [field.name for field in instance._meta.concrete_fields if field.name not in read]
 
     def unique_known(self) -> list[str]:
         """Fields whose uniqueness the import itself ensures: a single ID column."""

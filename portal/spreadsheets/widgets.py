@@ -536,8 +536,22 @@ class ChildListWidget(widgets.ManyToManyWidget):
     def render(self, value, obj=None, **kwargs) -> str:
         if value is None or getattr(getattr(value, "instance", None), "pk", 0) is None:
             return ""  # a record not saved yet has no children
+        children = value.all()
+        if children._result_cache is not None:  # prefetched with the record: no query
+            return self.join(
+                [{name: _follow(child, name) for name in self.export_values} for child in children]
+            )
         # One query, with the related names joined in, rather than one per child.
         return self.join(value.order_by().values(*self.export_values))
+
+
+def _follow(obj, lookup: str):
+    """What values(lookup) gives for `obj`: "organisation__name" → obj.organisation.name."""
+    for name in lookup.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, name)
+    return obj
 
 
 class OrganisationRoleListWidget(ChildListWidget):

@@ -205,3 +205,84 @@ def test_new_projects_written_together_are_as_saved_one_by_one(national_editor_c
             "object_id", "title"
         )
     ) == {(project.pk, project.title) for project in projects}
+
+
+def edited_export(count: int, *, participants: bool = False) -> bytes:
+    """The one-row-per-project export of the `count` first projects, each summary edited
+    (and, with `participants`, the first row's participants cut to its first)."""
+    from projects.resources import ProjectResource
+
+    resource = ProjectResource()
+    headers = resource.get_export_headers()
+    projects = Project.objects.order_by("pk")[:count]
+    rows = [list(row) for row in resource.export_rows(projects)]
+    summary = headers.index("Kort beskrivning")
+    for row in rows:
+        row[summary] = f"{row[summary] or ''} Ändrad."
+    if participants:
+        column = headers.index("Deltagare")
+        rows[0][column] = rows[0][column].split("; ")[0]
+    return xlsx_bytes([headers, *rows])
+
+
+def test_rows_that_change_records_cost_one_update_each_and_leave_their_history(
+    national_editor_client,
+):
+    """An edited export read back: the records and their lists are read once for the whole
+    file, a changed record is one UPDATE, and each gets one history entry ("~") holding
+    its lists, written after the last row."""
+    for _ in range(6 - Project.objects.count()):
+        make_project().save()
+    ids = list(Project.objects.order_by("pk").values_list("pk", flat=True)[:6])
+
+    def queries(count: int) -> int:
+        data = edited_export(count)
+        with CaptureQueriesContext(connection) as captured:
+            preview = upload(national_editor_client, Project, data, "p.xlsx")
+            assert "confirm_form" in preview.context, preview.content.decode()[:2000]
+            confirm(national_editor_client, Project, preview)
+        return len(captured.captured_queries)
+
+    few = queries(2)
+    many = queries(6)
+
+    # Each further changed row: its UPDATE in the preview and in the import, no more.
+    assert (many - few) / 4 <= 2
+    project = Project.objects.get(pk=ids[0])
+    assert project.summary.endswith("Ändrad. Ändrad.")  # imported twice
+    entry = project.history.order_by("-history_id").first()
+    assert entry.history_type == "~"
+    assert entry.history_change_reason == "Kalkylbladsimport"
+    assert entry.history_user == national_editor_client.user
+    assert set(entry.themes.values_list("theme", flat=True)) == set(
+        project.themes.values_list("pk", flat=True)
+    )
+
+
+def test_a_changed_participant_list_is_written_and_the_preview_shows_before_and_after(
+    national_editor_client,
+):
+    from django.db.models import Count
+
+    from projects.models import ProjectParticipant
+
+    project = (
+        Project.objects.annotate(parties=Count("project_participants"))
+        .filter(parties__gte=2)
+        .order_by("pk")
+        .first()
+    )
+    others = list(Project.objects.order_by("pk").filter(pk__lt=project.pk))
+    for other in others:  # the first row of the export is this project's
+        other.delete()
+    before = ProjectParticipant.objects.filter(project=project).count()
+    assert before >= 2
+    data = edited_export(1, participants=True)
+
+    preview = upload(national_editor_client, Project, data, "p.xlsx")
+    row = preview.context["result"].rows[0]
+    assert row.import_type == "update"
+    assert "<del" in "".join(str(cell) for cell in row.diff)
+    confirm(national_editor_client, Project, preview)
+
+    assert ProjectParticipant.objects.filter(project=project).count() == 1
