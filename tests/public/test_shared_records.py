@@ -424,3 +424,26 @@ def test_programme_funding_counts_a_shared_record_for_each_party_taking_part(
         project=shared_project, organisation__municipality__slug="ljungby"
     ).update(awaiting_confirmation=True)
     assert funded(county="07") == "1"
+
+
+def test_a_save_that_keeps_the_owner_leaves_the_party_rows_alone(shared_project):
+    """Which rows share a record is worked out again only when its owner changes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project = Project.objects.get(pk=shared_project.pk)
+    project.title = "Ett nytt namn"
+    with CaptureQueriesContext(connection) as same_owner:
+        project.save()
+    project.municipality = Municipality.objects.get(slug="region-skane")
+    with CaptureQueriesContext(connection) as new_owner:
+        project.save()
+
+    def party_updates(captured) -> int:
+        return sum(
+            query["sql"].startswith('UPDATE "projects_projectparticipant"')
+            for query in captured.captured_queries
+        )
+
+    assert party_updates(same_owner) == 0
+    assert party_updates(new_owner) > 0
