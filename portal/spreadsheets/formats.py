@@ -205,6 +205,55 @@ def _check_unpacked_size(archive: zipfile.ZipFile) -> None:
         raise SpreadsheetFileError("Filen packar upp till för mycket data för att importeras.")
 
 
+XLSX_UNREADABLE = (
+    "Filen gick inte att läsa som en Excel-fil (xlsx). Öppna den i Excel och spara den igen "
+    "som Excel-arbetsbok (xlsx)."
+)
+#: Cells calamine may lay out for a sheet (it holds the whole sheet area at once, 32 bytes a
+#: cell): a 100 000-row list of 40 columns fits; one cell far away (XFD1048576) would not.
+CALAMINE_MAX_AREA = 4_000_000
+_OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+_XLSX_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_XLSX_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_XLSX_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="e"')
+
+
+def _ooxml_unescape(value):
+    """Undo OOXML's _xHHHH_ escapes (a carriage return is stored as _x000D_); openpyxl
+    leaves them in place."""
+    if type(value) is str and "_x" in value:
+        return _OOXML_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
+    return value
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _calamine_reads_safely(archive: zipfile.ZipFile) -> bool:
+    """Whether every sheet is one calamine reads as openpyxl would, within memory: each
+    cell names its place (calamine lays out the area its cells span, so one cell named far
+    away would take gigabytes, and it would abort the process, not raise), the area is at
+    most CALAMINE_MAX_AREA cells, and no cell holds an error such as #N/A (calamine reads
+    it as empty, which would clear a field without a word)."""
+    for name in archive.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        xml = archive.read(name)
+        references = _XLSX_CELL_REF.findall(xml)
+        if len(references) != len(_XLSX_CELL.findall(xml)) or _XLSX_ERROR_CELL.search(xml):
+            return False
+        if references:
+            width = max(_column_number(letters) for letters, _ in references)
+            height = max(int(row) for _, row in references)
+            if width * height > CALAMINE_MAX_AREA:
+                return False
+    return True
+
+
 def _calamine_cell(value):
     """A cell as openpyxl gives it: None for an empty cell, a whole number as an int, a
     date as a datetime. Calamine undoes OOXML's _xHHHH_ escapes itself."""
@@ -328,33 +377,32 @@ class XLSX(SpreadsheetFormat, base_formats.XLSX):
         return "xl/workbook.xml" in names
 
     def read(self, data):
-        # python-calamine (Rust) reads a sheet some twenty times faster than openpyxl,
-        # which parses the whole sheet twice when it has no <dimension> (our own exports).
-        from python_calamine import CalamineWorkbook
-
+        """With python-calamine (Rust), some twenty times faster than openpyxl (which parses
+        a sheet without <dimension>, such as our own exports, twice), when the sheets are
+        plain (`_calamine_reads_safely`); otherwise with openpyxl, row by row."""
         try:
-            _check_unpacked_size(zipfile.ZipFile(io.BytesIO(data)))
-            sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            _check_unpacked_size(archive)
+            fast = _calamine_reads_safely(archive)
         except SpreadsheetFileError:
             raise
         except Exception as error:
-            raise SpreadsheetFileError(
-                "Filen gick inte att läsa som en Excel-fil (xlsx). Öppna den i Excel och "
-                "spara den igen som Excel-arbetsbok (xlsx)."
-            ) from error
+            raise SpreadsheetFileError(XLSX_UNREADABLE) from error
+        return self._read_with_calamine(data) if fast else self._read_with_openpyxl(data)
+
+    def _read_with_calamine(self, data):
+        from python_calamine import CalamineWorkbook
+
+        try:
+            sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        except Exception as error:
+            raise SpreadsheetFileError(XLSX_UNREADABLE) from error
         if sheet.start is None:  # nothing filled
             raise SpreadsheetFileError(EMPTY_FIRST_SHEET)
-        # The sheet spans its filled cells: a few bytes can fill one far away (row
-        # 1 048 576, column XFD), so refuse before reading a row of such an extent.
-        (_top, left), (bottom, right) = sheet.start, sheet.end
-        if right + 1 > MAX_COLUMNS:
-            raise SpreadsheetFileError(TOO_MANY_COLUMNS)
-        if bottom + 1 > 2 * MAX_ROWS:
-            raise SpreadsheetFileError(TOO_MANY_ROWS)
         # Calamine gives the rows from the first, the empty ones above the data included,
         # but the columns from the first filled one: the empty ones on the left go back
         # (tests/admin/test_spreadsheets_formats.py compares with openpyxl's reading).
-        empty_left = [None] * left
+        empty_left = [None] * sheet.start[1]
         rows = iter(sheet.iter_rows())
         headers = [*empty_left, *(_calamine_cell(value) for value in next(rows, ()))]
         body = []
@@ -364,6 +412,34 @@ class XLSX(SpreadsheetFormat, base_formats.XLSX):
             body.append([*empty_left, *(_calamine_cell(value) for value in row)])
             if len(body) > MAX_ROWS:
                 raise SpreadsheetFileError(TOO_MANY_ROWS)
+        if not body and all(value in (None, "") for value in headers):
+            raise SpreadsheetFileError(EMPTY_FIRST_SHEET)
+        return headers, body
+
+    def _read_with_openpyxl(self, data):
+        import openpyxl
+
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as error:
+            raise SpreadsheetFileError(XLSX_UNREADABLE) from error
+        try:
+            sheet = workbook.worksheets[0]
+            # A few bytes can declare a sheet of 1 048 576 rows × 16 384 columns (its
+            # <dimension>), which openpyxl fills in: read one column past the limit at most,
+            # and keep no row that is wholly empty.
+            width = min(sheet.max_column or MAX_COLUMNS + 1, MAX_COLUMNS + 1)
+            rows = iter(sheet.iter_rows(values_only=True, max_col=width))
+            headers = [_ooxml_unescape(value) for value in _within_columns(next(rows, ()))]
+            body = []
+            for row in rows:
+                if row.count(None) == len(row):
+                    continue
+                body.append([_ooxml_unescape(value) for value in _within_columns(row)])
+                if len(body) > MAX_ROWS:
+                    raise SpreadsheetFileError(TOO_MANY_ROWS)
+        finally:
+            workbook.close()
         if not body and all(value in (None, "") for value in headers):
             raise SpreadsheetFileError(EMPTY_FIRST_SHEET)
         return headers, body
@@ -469,7 +545,7 @@ _XLSX_STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 #: Excel's limit on the characters in one cell.
 XLSX_MAX_CELL_TEXT = 32_767
 # OOXML writes characters XML cannot hold as _xHHHH_, and so a literal "_x0041_" in text must
-# have its underscore escaped (_x005F_) to survive; the reader (calamine) undoes both.
+# have its underscore escaped (_x005F_) to survive; both readers undo both.
 _OOXML_LITERAL = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 _OOXML_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
 _COLUMN_LETTERS: list[str] = []

@@ -377,3 +377,53 @@ def test_xlsx_reads_cells_as_openpyxl_did(cells):
     width = len(expected_headers)
     assert [*headers, *[None] * (width - len(headers))] == expected_headers
     assert [[*row, *[None] * (width - len(row))] for row in body] == expected_body
+
+
+def _workbook_bytes(cells: dict) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for key, value in cells.items():
+        workbook.active[key] = value
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def test_a_cell_named_far_away_is_read_row_by_row_not_laid_out_whole():
+    """Calamine holds a sheet's whole area at once (it would abort the process for a cell
+    at XFD1048576, a 5 KB file): such a sheet is read by openpyxl, within its limits."""
+    from portal.spreadsheets import formats
+
+    data = _workbook_bytes({"A1": "Titel", "A2": "Ett", "XFD1048576": "x"})
+
+    assert not formats._calamine_reads_safely(zipfile.ZipFile(io.BytesIO(data)))
+    headers, body = XLSX().read(data)  # one column past the limit read at most
+    assert headers[0] == "Titel"
+    assert body == [["Ett", *[None] * (len(headers) - 1)]]
+
+
+def test_an_error_cell_is_read_as_its_error_text_not_as_empty():
+    """A failed formula (#N/A) must not read as an empty cell, which would clear a field."""
+    import openpyxl
+    from openpyxl.cell.cell import TYPE_ERROR
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Titel", "Total budget"])
+    workbook.active.append(["Ett", "#N/A"])
+    workbook.active["B2"].data_type = TYPE_ERROR
+    stream = io.BytesIO()
+    workbook.save(stream)
+
+    headers, body = XLSX().read(stream.getvalue())
+
+    assert body == [["Ett", "#N/A"]]
+
+
+def test_plain_sheets_are_read_with_calamine():
+    from portal.spreadsheets import formats
+
+    data = _workbook_bytes({"A1": "Titel", "B1": "Start", "A2": "Ett", "B2": 2014})
+
+    assert formats._calamine_reads_safely(zipfile.ZipFile(io.BytesIO(data)))
+    assert XLSX().read(data) == (["Titel", "Start"], [["Ett", 2014]])
