@@ -400,6 +400,10 @@ class SpreadsheetResource(resources.ModelResource):
         if self._taken_slugs is None:
             manager = self._meta.model._default_manager
             self._taken_slugs = set(manager.order_by().values_list("slug", flat=True))
+            # Records created in bulk are not in the table yet: earlier rows' new IDs.
+            self._taken_slugs.update(
+                instance.slug for instance in self._created if getattr(instance, "slug", None)
+            )
         return self._taken_slugs
 
     def unique_slug(self, instance) -> str:

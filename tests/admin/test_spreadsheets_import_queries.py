@@ -286,3 +286,19 @@ def test_a_changed_participant_list_is_written_and_the_preview_shows_before_and_
     confirm(national_editor_client, Project, preview)
 
     assert ProjectParticipant.objects.filter(project=project).count() == 1
+
+
+def test_a_new_id_in_the_file_counts_as_taken_for_later_rows_without_one(
+    national_editor_client,
+):
+    """New records are written after the last row; until then their IDs are in the file
+    only, and a later row's generated ID is numbered past them."""
+    rows = project_rows(2, first=1)
+    rows[0][0], rows[0][1] = "ny-titel", "Något annat"
+    rows[1][1] = "Ny titel"
+    preview = upload(national_editor_client, Project, xlsx_bytes([HEADERS, *rows]), "p.xlsx")
+    assert "confirm_form" in preview.context, preview.content.decode()[:3000]
+    confirm(national_editor_client, Project, preview)
+
+    assert Project.objects.get(slug="ny-titel").title == "Något annat"
+    assert Project.objects.get(slug="ny-titel-2").title == "Ny titel"
