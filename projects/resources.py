@@ -89,7 +89,9 @@ class ProjectResource(PeriodResource):
     def import_data(self, *args, **kwargs):
         # Each project's filter values and search document once, after all its rows, fields
         # and participants, and the public pages' fragments renewed once.
-        with facets.batch(), search_index.batch(), fragments.bulk():
+        # fragments.bulk() outermost: the pages are renewed after the filter values and
+        # the documents are written, so no request between caches them half done.
+        with fragments.bulk(), facets.batch(), search_index.batch():
             return super().import_data(*args, **kwargs)
 
     def after_create_records(self, instances):
