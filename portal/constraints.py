@@ -70,23 +70,26 @@ def _leaf(model, instance, lookup: str, wanted, exclude):
         if type(wanted) is not bool:
             raise Unsupported(lookup)
         return (value is None) is wanted
+    if kind == "exact" and wanted is None:
+        return value is None  # Django writes field=None as IS NULL
     if isinstance(wanted, F):
         wanted = _value(model, instance, wanted.name, exclude)
     elif hasattr(wanted, "resolve_expression"):
         raise Unsupported(lookup)
-    if kind == "in":
-        if value is None:
+    try:
+        if kind == "in":
+            wanted = [item for item in wanted if item is not None]  # as Django leaves them out
+            if value is None:
+                return None if wanted else False
+            return value in wanted
+        compare = _COMPARISONS.get(kind)
+        if compare is None:
+            raise Unsupported(lookup)
+        if value is None or wanted is None:
             return None
-        wanted = list(wanted)
-        if value in wanted:
-            return True
-        return None if None in wanted else False
-    compare = _COMPARISONS.get(kind)
-    if compare is None:
-        raise Unsupported(lookup)
-    if value is None or wanted is None:
-        return None
-    return compare(value, wanted)
+        return compare(value, wanted)
+    except TypeError as error:  # values of kinds Python does not compare: the database does
+        raise Unsupported(lookup) from error
 
 
 def _verdict(model, instance, condition, exclude):

@@ -132,3 +132,22 @@ def test_python_decides_as_the_database_with_nulls(budget, grant):
             c.name for c in _failing_in_database(project, Project, checks, None, "default")
         }
         assert in_python == in_database, (budget_currency, grant_currency, start, end)
+
+
+def test_none_in_a_condition_is_read_as_django_writes_it():
+    """field=None is IS NULL, and None in an IN list is left out, as in Django's SQL."""
+    from django.db.models import CheckConstraint, Q
+
+    from portal.constraints import _failing_in_database, python_verdict
+    from projects.models import Project
+
+    project = make_project(total_budget=Decimal("-1"), budget_currency="EUR")
+    checks = [
+        CheckConstraint(condition=Q(acronym=None) | Q(total_budget__gt=0), name="a"),
+        CheckConstraint(condition=Q(budget_currency__in=["SEK", None]), name="b"),
+        CheckConstraint(condition=Q(budget_currency__in=[None]), name="c"),
+    ]
+    project.acronym = "X"
+    in_python = {c.name for c in checks if not python_verdict(c, Project, project, None)}
+    in_database = {c.name for c in _failing_in_database(project, Project, checks, None, "default")}
+    assert in_python == in_database == {"a", "b", "c"}
