@@ -303,6 +303,10 @@ class SharedRecordMixin:
         record._loaded_owner_id = record.__dict__.get("municipality_id", _UNKNOWN)
         return record
 
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded_owner_id = self.__dict__.get("municipality_id", _UNKNOWN)
+
     def save(self, *args, **kwargs):
         """Saved with another owner than it was read with (or new): which rows share it
         with another municipality is worked out again (two UPDATEs); otherwise nothing
@@ -311,7 +315,9 @@ class SharedRecordMixin:
         super().save(*args, **kwargs)
         if owner_changed:
             self.refresh_parties()
-        self._loaded_owner_id = self.municipality_id
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "municipality" in update_fields:
+            self._loaded_owner_id = self.municipality_id  # what the database now holds
 
 
 #: The owner a record was read with, when it was not read (new, or the column deferred).
