@@ -41,16 +41,14 @@ def copy_into_history(model, ids, *, user, reason: str, kind: str = "+") -> dict
     user_id = getattr(user, "pk", None)
     pk_column, history_pk = quote(model._meta.pk.column), quote(meta.pk.column)
     entries = {}
-    ids = list(ids)
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), HISTORY_BATCH_SIZE):
-            batch = ids[start : start + HISTORY_BATCH_SIZE]
+        for batch, placeholders in _batches(ids):
             cursor.execute(
                 f"INSERT INTO {quote(meta.db_table)} ({columns}, history_date, "
                 f"history_change_reason, history_type, "
                 f"{quote(meta.get_field('history_user').column)}) "
                 f"SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-                f"WHERE {pk_column} IN ({', '.join(['%s'] * len(batch))}) "
+                f"WHERE {pk_column} IN ({placeholders}) "
                 f"RETURNING {history_pk}, {pk_column}",
                 [date, reason, kind, user_id, *batch],
             )
@@ -78,8 +76,7 @@ def copy_links_into_history(field, m2m_history_model, entry_ids: list) -> None:
     history_pk = quote(entries._meta.pk.column)
     history_column = quote(m2m_history_model._meta.get_field("history").column)
     with connection.cursor() as cursor:
-        for start in range(0, len(entry_ids), HISTORY_BATCH_SIZE):
-            batch = entry_ids[start : start + HISTORY_BATCH_SIZE]
+        for batch, placeholders in _batches(entry_ids):
             cursor.execute(
                 f"INSERT INTO {quote(m2m_history_model._meta.db_table)} "
                 f"({target_columns}, {history_column}) "
@@ -87,13 +84,21 @@ def copy_links_into_history(field, m2m_history_model, entry_ids: list) -> None:
                 f"FROM {quote(through._meta.db_table)} link "
                 f"JOIN {quote(entries._meta.db_table)} entry "
                 f"ON entry.{record_pk} = link.{link_record} "
-                f"WHERE entry.{history_pk} IN ({', '.join(['%s'] * len(batch))})",
+                f"WHERE entry.{history_pk} IN ({placeholders})",
                 batch,
             )
 
 
 #: Records per INSERT … SELECT of copy_into_history (SQLite allows 32 766 parameters).
 HISTORY_BATCH_SIZE = 1000
+
+
+def _batches(ids):
+    """The ids in batches of HISTORY_BATCH_SIZE, each with its "%s, %s, …" for an IN list."""
+    ids = list(ids)
+    for start in range(0, len(ids), HISTORY_BATCH_SIZE):
+        batch = ids[start : start + HISTORY_BATCH_SIZE]
+        yield batch, ", ".join(["%s"] * len(batch))
 
 
 def create_with_history(model, objects: list, user, reason: str) -> None:
