@@ -447,6 +447,11 @@ class ProjectParticipant(PartyRowMixin, NaturalKeyModel):
                 violation_error_message="Ett projekt har bara en huvudpartner.",
             ),
         ]
+        indexes = [
+            # An organisation's most recently added participations, read a few at a time
+            # (/sok/ names ten of a municipality's thousands of projects).
+            models.Index(fields=["organisation", "id"], name="participant_by_organisation"),
+        ]
 
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display().lower()})"

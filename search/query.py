@@ -27,8 +27,8 @@ from portal.names import fold
 from search.models import Kind, SearchDocument
 from search.text import START, STOP, marked_snippet, python_snippet
 
-RANKED = 500
-RANKED_TITLES = 200
+RANKED = 200
+RANKED_TITLES = 100
 #: Shorter queries are too noisy for misspellings ("a" is 0.5 similar to "Ale").
 TRIGRAM_MIN_LENGTH = 4
 #: How close (difflib ratio) a name must be to count as misspelt without PostgreSQL.
@@ -61,7 +61,7 @@ def _candidates_sql(kinds, misspelt: bool) -> tuple[str, str]:
     stops there. Planned with the LIMIT in view, the planner would gamble on finding enough
     rows early and read every row for a title that matches nothing (180–270 ms at 50 000
     projects), or build the index's bitmap of 50 000 matches for "kommun" (20 ms) where
-    the table's first 560 rows hold 500."""
+    the table's first few hundred rows hold enough."""
     table = SearchDocument._meta.db_table
     ctes, parts = [], []
 
@@ -92,6 +92,8 @@ def _ranked_sql(kinds, misspelt: bool) -> str:
                    || websearch_to_tsquery('simple', %(folded)s) AS q
         ),
         candidates AS ({candidates}),
+        -- The candidates as an array: fetched by key (2 ms for 2 000), where a join
+        -- would be planned as a hash of the whole table (20 ms).
         ranked AS (
             SELECT d.id, d.kind, d.object_id, d.title, d.body,
                    ts_rank(d.vector, query.q) + CASE
@@ -99,7 +101,7 @@ def _ranked_sql(kinds, misspelt: bool) -> str:
                        WHEN d.vector @@ query.q THEN 0.0
                        ELSE {closeness} END AS rank
             FROM {table} d, query
-            WHERE d.id IN (SELECT id FROM candidates) AND NOT d.id = ANY(%(seen)s::bigint[])
+            WHERE d.id = ANY(ARRAY(SELECT id FROM candidates)) AND NOT d.id = ANY(%(seen)s::bigint[])
         ),
         numbered AS (
             SELECT *, row_number() OVER (

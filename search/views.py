@@ -2,32 +2,27 @@
 
 from django.db.models import Q
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from contacts.models import Organisation, OrganisationName, Person
 from networks.models import Network
 from partnerships.models import Partnership
 from portal.filters import MAX_QUERY_LENGTH
 from portal.models import Municipality
-from portal.selectors import (
-    public_organisations,
-    public_people,
-)
 from projects.models import Project, Story
+from search import involvement
 from search import query as documents
-from search.involvement import add_involvement, add_roles, joined_by_key
 from search.models import Kind
 from seeking.models import PartnerRequest
 
-SEARCH_LIMIT = 25
+#: Hits shown of each kind. A full group links to its list with the same words, where there
+#: is one: /sok/ is a way in, the lists are where a long result is read (and filtered).
+SEARCH_LIMIT = 10
 #: What an organisation or a person hit names of what it takes part in, at most, of each
 #: kind; "med flera" says there is more (a municipality's own organisation takes part in
 #: thousands of projects).
 INVOLVEMENT_LIMIT = 10
-#: How many name matches are checked for publication (by name order). A query matching more
-#: names ("kommun" among organisations) shows the public ones among the first so many.
-MAX_NAME_MATCHES = 1000
-CHECKED = 100
-
 #: The groups of hits, in the page's order: (heading, key, kind of search document).
 GROUPS = [
     ("Kommuner", "municipalities", Kind.MUNICIPALITY),
@@ -36,6 +31,29 @@ GROUPS = [
     ("Nätverk", "networks", Kind.NETWORK),
     ("Söker partner", "partner_requests", Kind.PARTNER_REQUEST),
 ]
+#: The list a full group links to, and the link's text.
+LISTS = {
+    "partnerships": ("partnerships:list", "Visa alla samarbeten som matchar"),
+    "projects": ("projects:list", "Visa alla projekt som matchar"),
+    "networks": ("networks:list", "Visa alla nätverk som matchar"),
+    "partner_requests": ("seeking:list", "Visa alla partnersökningar som matchar"),
+    "stories": ("stories:list", "Visa alla berättelser som matchar"),
+}
+
+
+class Hits(list):
+    """A group's hits; `more_url` and `more_text` lead to its whole list when it is full."""
+
+    more_url = ""
+    more_text = ""
+
+
+def _hits(key: str, items, query: str) -> Hits:
+    hits = Hits(items)
+    if len(hits) >= SEARCH_LIMIT and key in LISTS:
+        name, hits.more_text = LISTS[key]
+        hits.more_url = f"{reverse(name)}?{urlencode({'q': query})}"
+    return hits
 
 
 def searched_kinds() -> dict:
@@ -59,24 +77,6 @@ def searched_kinds() -> dict:
     }
 
 
-def first_public(named, public, limit: int) -> list:
-    """The first `limit` rows by name of `named` that are also in `public`: the names first
-    (trigram indexes), then the public rows among the first MAX_NAME_MATCHES, CHECKED at a
-    time in name order until `limit` are found. Asked in one query, or for all the names at
-    once, PostgreSQL lists everyone attached to anything published first (400 ms for
-    "kommun" among 20 000 people, 40 ms among 3 000 organisations); a hundred names are
-    checked one by one through the indexes in 3 ms, and the public ones read at once."""
-    keys = list(named.order_by("name", "pk").values_list("pk", flat=True)[:MAX_NAME_MATCHES])
-    found = []
-    for start in range(0, len(keys), CHECKED):
-        chunk = keys[start : start + CHECKED]
-        shown = public.in_bulk(chunk)
-        found += [shown[key] for key in chunk if key in shown]
-        if len(found) >= limit:
-            break
-    return found[:limit]
-
-
 def search(request):
     # A NUL can't be in PostgreSQL text, and no one searches for control characters.
     query = "".join(char for char in request.GET.get("q", "") if char >= " ").strip()
@@ -93,17 +93,11 @@ def search(request):
                 pk__in=OrganisationName.objects.filter(name__icontains=query).values("organisation")
             )
         )
-        organisations = first_public(
-            named_organisations, public_organisations().select_related("country"), SEARCH_LIMIT
+        organisations = involvement.public_organisations(
+            named_organisations, SEARCH_LIMIT, INVOLVEMENT_LIMIT
         )
         named_people = Person.objects.filter(Q(name__icontains=query) | Q(title__icontains=query))
-        people = first_public(
-            named_people, public_people().select_related("organisation"), SEARCH_LIMIT
-        )
-        if organisations or people:
-            with joined_by_key():  # one transaction for both
-                add_involvement(organisations, INVOLVEMENT_LIMIT)
-                add_roles(people, INVOLVEMENT_LIMIT)
+        people = involvement.public_people(named_people, SEARCH_LIMIT, INVOLVEMENT_LIMIT)
         stories = (
             Story.objects.published()
             .select_related("municipality")
@@ -114,6 +108,7 @@ def search(request):
             ("Personer", "people", people),
             ("Berättelser", "stories", list(stories.order_by("title")[:SEARCH_LIMIT])),
         ]
+        groups = [(label, key, _hits(key, items, query)) for label, key, items in groups]
     return render(
         request,
         "portal/search.html",

@@ -252,8 +252,7 @@ def test_only_public_people_are_found_among_namesakes(client):
     """Names are matched first, then publication is checked: people on no published page
     are never shown, and the public namesake is."""
     from contacts.models import Person
-    from portal.selectors import public_people
-    from search.views import first_public
+    from search.involvement import public_people
 
     for number in range(5):
         Person.objects.create(name=f"Zeta Testsson {number}", slug=f"zeta-{number}")
@@ -261,7 +260,7 @@ def test_only_public_people_are_found_among_namesakes(client):
     Municipality.objects.get(slug="vaxjo").contacts.add(public)
 
     named = Person.objects.filter(name__icontains="Zeta Testsson")
-    assert first_public(named, public_people(), limit=25) == [public]
+    assert public_people(named, limit=25, involvement_limit=10) == [public]
     assert [person.pk for person in hits(client, "Zeta Testsson", "people")] == [public.pk]
 
 

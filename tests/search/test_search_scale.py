@@ -112,28 +112,45 @@ def test_the_list_finds_words_in_titles_summaries_and_the_owner_without_duplicat
     assert response.context["page_obj"].paginator.count == 3
 
 
-def test_the_involvement_is_fetched_bounded_not_cut_after_reading_it_all():
-    from django.db.models import F
-
-    from portal.selectors import public_organisations, with_public_involvement
-    from search.involvement import _first_of_each
+def test_the_involvement_is_read_a_few_rows_an_organisation_newest_first(client):
+    """A few of an organisation's most recently added participations are read, not all of
+    them; the hit shows them newest first, and drafts are neither read nor shown."""
+    from search.involvement import first_rows
 
     partner = make_organisation(name="Vielwerke Gmbh", country=Country.objects.get(code="DE"))
-    for project in published_projects(15):
+    other = make_organisation(name="Wenigwerke Gmbh", country=Country.objects.get(code="DE"))
+    projects = published_projects(15)
+    for day, project in enumerate(projects, start=1):
+        Project.objects.filter(pk=project.pk).update(start_date=f"2020-01-{day:02}")
         ProjectParticipant.objects.create(project=project, organisation=partner)
+    Project.objects.filter(pk=projects[-1].pk).update(is_published=False)
+    ProjectParticipant.objects.create(project=projects[0], organisation=other)
 
-    bounded = _first_of_each(
-        ProjectParticipant.objects.filter(organisation=partner),
-        [F("project__start_date").desc(), F("project__title").asc(), F("pk").asc()],
-        2,
-        "project__slug",
-    )[partner.pk]
-    [whole] = with_public_involvement(public_organisations().filter(pk=partner.pk))
+    read = first_rows("participations", [partner.pk, other.pk], 3, connection.alias)
 
-    assert len(bounded) == 3  # the limit and one more
-    assert [row["project__slug"] for row in bounded] == [
-        participant.project.slug for participant in whole.public_participations[:3]
-    ]
+    assert [row["slug"] for row in read[partner.pk]] == [p.slug for p in projects[-2:-5:-1]]
+    assert [row["slug"] for row in read[other.pk]] == [projects[0].slug]
+    hit, _page = organisation_hit(client, "Vielwerke Gmbh")
+    shown = [p.slug for p in projects[-2 : -2 - INVOLVEMENT_LIMIT : -1]]
+    assert hit.involvement_html.count('href="/projekt/') == INVOLVEMENT_LIMIT
+    positions = [hit.involvement_html.index(f'/projekt/{slug}/"') for slug in shown]
+    assert positions == sorted(positions)
+    assert f"/projekt/{projects[-1].slug}/" not in hit.involvement_html
+
+
+def test_a_full_group_links_to_its_list_with_the_same_words(client, monkeypatch):
+    import search.views
+
+    monkeypatch.setattr(search.views, "SEARCH_LIMIT", 2)
+    published_projects(3, title="Zebrafinkprojekt")
+
+    page = client.get("/sok/", {"q": "Zebrafinkprojekt"}).content.decode()
+
+    assert 'href="/projekt/?q=Zebrafinkprojekt"' in page
+    assert "Visa alla projekt som matchar ”Zebrafinkprojekt”" in page
+    listed = client.get("/projekt/", {"q": "Zebrafinkprojekt"})
+    assert listed.context["page_obj"].paginator.count == 3
+    assert "Visa alla samarbeten" not in page  # no partnership matches
 
 
 @postgresql_only
