@@ -56,20 +56,35 @@ def _hits(key: str, items, query: str) -> Hits:
     return hits
 
 
+#: What a hit of each kind shows, besides its snippet's texts: read without the rest.
+PERIOD = ("start_date", "start_precision", "end_date", "end_precision")
+OWNER = ("municipality", "municipality__short_name")
+
+
 def searched_kinds() -> dict:
-    """Each kind's public records (what a hit may be) and the texts a snippet is cut from
-    when PostgreSQL's headline marks nothing."""
+    """Each kind's public records (what a hit may be), read with the fields the page shows,
+    and the texts a snippet is cut from when PostgreSQL's headline marks nothing."""
+
+    def shown(queryset, snippet: tuple, *fields: str) -> tuple:
+        return queryset.only("slug", *snippet, *fields), snippet
+
     return {
-        Kind.MUNICIPALITY: (Municipality.objects.public(), ("intro",)),
-        Kind.PARTNERSHIP: (
+        Kind.MUNICIPALITY: shown(Municipality.objects.public(), ("intro",), "name", "display_name"),
+        Kind.PARTNERSHIP: shown(
             Partnership.objects.published().select_related("municipality"),
             ("background", "name"),
+            "kind",
+            *PERIOD,
+            *OWNER,
         ),
-        Kind.PROJECT: (
+        Kind.PROJECT: shown(
             Project.objects.published().select_related("municipality"),
             ("summary", "description", "title"),
+            "acronym",
+            *PERIOD,
+            *OWNER,
         ),
-        Kind.NETWORK: (Network.objects.published(), ("description", "name")),
+        Kind.NETWORK: shown(Network.objects.published(), ("description", "name"), "category"),
         Kind.PARTNER_REQUEST: (
             PartnerRequest.objects.public().select_related("municipality", "organisation__country"),
             ("description", "title"),

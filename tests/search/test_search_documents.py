@@ -194,6 +194,26 @@ def test_one_query_ranks_every_kind(client, django_assert_max_num_queries):
             assert client.get("/sok/", {"q": word}).status_code == 200
 
 
+@postgresql_only
+def test_more_hits_take_no_more_queries(client, monkeypatch):
+    """Each hit is read with what the page shows of it (no field read afterwards one by one),
+    and what organisations and people take part in is read for all of them at once."""
+    import search.views
+
+    def queries(limit: int) -> int:
+        monkeypatch.setattr(search.views, "SEARCH_LIMIT", limit)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/sok/", {"q": "kommun"})
+        groups = {key: len(items) for _label, key, items in response.context["groups"]}
+        return len(captured), groups
+
+    few, few_groups = queries(1)
+    many, many_groups = queries(10)
+
+    assert sum(many_groups.values()) > sum(few_groups.values()) + 10, many_groups
+    assert many == few
+
+
 @pytest.mark.parametrize("query", ["-", " – ", "_"])
 def test_a_query_of_separators_alone_finds_nothing(client, query):
     """Folded, "-" is empty: it must not match every title as an empty substring would."""
