@@ -9,7 +9,7 @@ in a fresh subprocess, which reports its time and its peak memory (ru_maxrss of 
 process, so Python and Django themselves are included; the "baseline" row shows what a
 process that only starts Django and reads one row takes):
 
-- ours-*: the admin's export (portal.spreadsheets.admin.export_file): rows streamed from
+- ours-*: the admin's export (spreadsheets.admin.export_file): rows streamed from
   the queryset in chunks through ProjectResource into the streaming formats;
 - raw-*: the fastest plain writers on the same queryset, with each row built by hand:
   xlsxwriter in constant_memory mode, openpyxl in write-only mode, the csv module;
@@ -259,8 +259,8 @@ def run_method(method: str, output: Path) -> int:
         queryset.first()
         output.write_bytes(b"")
     elif method.startswith("ours-"):
-        from portal.spreadsheets.admin import export_file
-        from portal.spreadsheets.formats import CSV, ODS, XLSX
+        from spreadsheets.admin import export_file
+        from spreadsheets.formats import CSV, ODS, XLSX
 
         file_format = {"xlsx": XLSX, "csv": CSV, "ods": ODS}[method[5:]]()
         response = export_file(

@@ -49,9 +49,9 @@ def project_file(rows: int, existing: bool = False) -> bytes:
     """An XLSX of `rows` new projects in the export's own shape; with `existing`, the first
     `rows` projects themselves, under their IDs, each with one more word in its summary (an
     edited export read back: every row changes its record)."""
-    from portal.spreadsheets.formats import XLSX
     from projects.models import Project
     from projects.resources import ProjectResource
+    from spreadsheets.formats import XLSX
 
     resource = ProjectResource()
     headers = resource.get_export_headers()

@@ -4,7 +4,7 @@ from contacts.models import ContactCentre, Organisation, OrganisationName, Perso
 from contacts.resources import PersonResource
 from portal.admin_base import PortalAdmin, ScopedQuerysetMixin
 from portal.admin_filters import ShortRelatedOnlyFieldListFilter
-from portal.spreadsheets.admin import SpreadsheetAdminMixin
+from spreadsheets.admin import SpreadsheetAdminMixin
 
 
 class OrganisationNameInline(ScopedQuerysetMixin, admin.TabularInline):

@@ -3,10 +3,10 @@ may add people, and change the ones they reach (portal.scoping)."""
 
 from import_export.fields import Field
 
+from contacts.keys import organisation_key
 from contacts.models import Person
-from portal.spreadsheets import keys
-from portal.spreadsheets.resources import SpreadsheetResource
-from portal.spreadsheets.widgets import (
+from spreadsheets.resources import SpreadsheetResource
+from spreadsheets.widgets import (
     BooleanCellWidget,
     NaturalKeyWidget,
     PhoneWidget,
@@ -18,7 +18,7 @@ class PersonResource(SpreadsheetResource):
     slug = Field("slug", "ID", TextWidget())
     name = Field("name", "Namn", TextWidget())
     title = Field("title", "Titel", TextWidget())
-    organisation = Field("organisation", "Organisation", NaturalKeyWidget(keys.organisation_key()))
+    organisation = Field("organisation", "Organisation", NaturalKeyWidget(organisation_key()))
     email = Field("email", "E-post", TextWidget())
     phone = Field("phone", "Telefon", PhoneWidget())
     contact_details_public = Field(

@@ -4,7 +4,7 @@ from django.db.models import Count
 from networks.models import Membership, MembershipRole, Network
 from networks.resources import MembershipResource
 from portal.admin_base import PortalAdmin, PublishAdminMixin, ScopedQuerysetMixin
-from portal.spreadsheets.admin import SpreadsheetAdminMixin
+from spreadsheets.admin import SpreadsheetAdminMixin
 
 
 class MembershipInline(ScopedQuerysetMixin, admin.TabularInline):

@@ -6,11 +6,12 @@ row with a municipality and network that already have a membership updates it.
 
 from import_export.fields import Field
 
+from networks.keys import network_key
 from networks.models import Membership, MembershipRole
-from portal.spreadsheets import keys
-from portal.spreadsheets.fields import ChildListField
-from portal.spreadsheets.resources import SpreadsheetResource
-from portal.spreadsheets.widgets import (
+from spreadsheets import keys
+from spreadsheets.fields import ChildListField
+from spreadsheets.resources import SpreadsheetResource
+from spreadsheets.widgets import (
     IntegerCellWidget,
     NaturalKeyWidget,
     TextWidget,
@@ -20,7 +21,7 @@ from portal.spreadsheets.widgets import (
 
 class MembershipResource(SpreadsheetResource):
     municipality = Field("municipality", "Kommun", NaturalKeyWidget(keys.municipality_key()))
-    network = Field("network", "Nätverk", NaturalKeyWidget(keys.network_key()))
+    network = Field("network", "Nätverk", NaturalKeyWidget(network_key()))
     since_year = Field("since_year", "Medlem sedan år", IntegerCellWidget())
     until_year = Field("until_year", "Medlem till och med år", IntegerCellWidget())
     roles = ChildListField("roles", "Roller", TitledYearsListWidget(MembershipRole))

@@ -16,7 +16,7 @@ from portal.admin_base import (
 from portal.admin_filters import PERIOD_FIELDSET, PeriodAdminMixin, PeriodStatusFilter
 from portal.choices import ActivityLevel
 from portal.scoping import editable
-from portal.spreadsheets.admin import SpreadsheetAdminMixin
+from spreadsheets.admin import SpreadsheetAdminMixin
 
 
 class PartnershipPartyInline(ScopedQuerysetMixin, admin.TabularInline):

@@ -6,12 +6,13 @@ partnership that replaced this one, exchange programmes, parties' notes, review 
 
 from import_export.fields import Field
 
+from contacts.keys import organisation_key
 from partnerships.models import Partnership, PartnershipKind, PartnershipParty, PartyRole
 from portal.choices import ActivityLevel
-from portal.spreadsheets import keys
-from portal.spreadsheets.fields import ChildListField, ListField
-from portal.spreadsheets.resources import PeriodResource
-from portal.spreadsheets.widgets import (
+from spreadsheets import keys
+from spreadsheets.fields import ChildListField, ListField
+from spreadsheets.resources import PeriodResource
+from spreadsheets.widgets import (
     BooleanCellWidget,
     ChoiceWidget,
     DateCellWidget,
@@ -32,7 +33,7 @@ class PartnershipResource(PeriodResource):
         "Parter",
         OrganisationRoleListWidget(
             PartnershipParty,
-            organisations=keys.organisation_key(),
+            organisations=organisation_key(),
             roles=PartyRole.choices,
             default_role=PartyRole.PARTNER,
             years=("since_year", "until_year"),
@@ -41,9 +42,7 @@ class PartnershipResource(PeriodResource):
     activity_level = Field("activity_level", "Aktivitetsgrad", ChoiceWidget(ActivityLevel.choices))
     activity_noted_on = Field("activity_noted_on", "Aktivitetsgrad bedömd", DateCellWidget())
     end_reason = Field("end_reason", "Varför det upphörde", TextWidget())
-    coordinated_by = Field(
-        "coordinated_by", "Samordnas av", NaturalKeyWidget(keys.organisation_key())
-    )
+    coordinated_by = Field("coordinated_by", "Samordnas av", NaturalKeyWidget(organisation_key()))
     themes = ListField("themes", "Samarbetsområden", NameListWidget(keys.theme_key()))
     funding_sources = ListField(
         "funding_sources", "Finansieringsformer", NameListWidget(keys.funding_source_key())

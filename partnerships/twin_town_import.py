@@ -40,7 +40,6 @@ from django.db import transaction
 
 from contacts.models import Organisation, OrganisationKind, OrganisationName
 from partnerships.models import Partnership, PartnershipParty, PartyRole
-from portal.bulk_import import StalePlanError, create_with_history, unique_slug
 from portal.choices import CooperationKind
 from portal.countries import SWEDEN, country_code_for, country_suggestions
 from portal.formatting import DatePrecision, format_megabytes, join_swedish
@@ -61,9 +60,10 @@ from portal.parties import (
 )
 from portal.roles import is_national_editor
 from portal.scoping import municipality_ids
-from portal.spreadsheets.formats import SpreadsheetFileError, describe_unknown_file, detect_format
 from search import index as search_index
 from search.models import Kind
+from spreadsheets.bulk_import import StalePlanError, create_with_history, unique_slug
+from spreadsheets.formats import SpreadsheetFileError, describe_unknown_file, detect_format
 
 #: The largest file and the most rows a list may have.
 MAX_FILE_SIZE = 5 * 1024 * 1024

@@ -21,8 +21,8 @@ from partnerships.twin_town_import import (
     twin_towns_import,
     twin_towns_plan,
 )
-from portal.bulk_import import confirm_staged, stage_preview
 from portal.roles import is_national_editor
+from spreadsheets.bulk_import import confirm_staged, stage_preview
 
 SESSION_KEY = "twin_town_import"
 

@@ -35,7 +35,7 @@ from django.urls import re_path, reverse
 from django.utils import timezone
 from django.views import View
 
-from portal.spreadsheets.formats import CSV, FORMULA_STARTS, XLSX, escape_formula
+from spreadsheets.formats import CSV, FORMULA_STARTS, XLSX, escape_formula
 
 #: Rows fetched from the database at a time, each chunk with its own queries for related rows.
 CHUNK_SIZE = 1000

@@ -10,11 +10,11 @@ from portal.admin_base import (
     SwedishPartiesAdminMixin,
 )
 from portal.admin_filters import PERIOD_FIELDSET, PeriodAdminMixin, PeriodStatusFilter
-from portal.spreadsheets.admin import SpreadsheetAdminMixin
-from portal.spreadsheets.forms import SpreadsheetExportForm
 from projects.models import Initiative, Programme, Project, ProjectParticipant, Story
 from projects.partner_list_admin import PartnerListImportAdminMixin
 from projects.resources import ProjectPartnerResource, ProjectResource
+from spreadsheets.admin import SpreadsheetAdminMixin
+from spreadsheets.forms import SpreadsheetExportForm
 
 
 @admin.register(Programme)

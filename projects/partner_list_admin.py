@@ -15,9 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from contacts.models import Organisation
-from portal.bulk_import import confirm_staged, stage_preview
 from portal.roles import is_national_editor
-from portal.spreadsheets.formats import reading_once
 from projects.models import Programme
 from projects.partner_list_import import (
     MAX_FILE_SIZE,
@@ -30,6 +28,8 @@ from projects.partner_list_import import (
     read_partner_list,
     result_message,
 )
+from spreadsheets.bulk_import import confirm_staged, stage_preview
+from spreadsheets.formats import reading_once
 
 SESSION_KEY = "partner_list_import"
 

@@ -42,7 +42,6 @@ from django.db import transaction
 from django.db.models import Q
 
 from contacts.models import Organisation, OrganisationKind, OrganisationName
-from portal.bulk_import import StalePlanError, create_with_history, unique_slug
 from portal.choices import Currency
 from portal.countries import SWEDEN, country_code_for, country_suggestions
 from portal.formatting import DatePrecision, format_megabytes, format_money, join_swedish
@@ -64,16 +63,17 @@ from portal.parties import (
 )
 from portal.roles import is_national_editor
 from portal.scoping import municipality_ids
-from portal.spreadsheets.formats import (
+from projects import facets
+from projects.models import ParticipantRole, Programme, Project, ProjectParticipant
+from search import index as search_index
+from search.models import Kind
+from spreadsheets.bulk_import import StalePlanError, create_with_history, unique_slug
+from spreadsheets.formats import (
     SpreadsheetFileError,
     describe_unknown_file,
     detect_format,
     unescape_formula,
 )
-from projects import facets
-from projects.models import ParticipantRole, Programme, Project, ProjectParticipant
-from search import index as search_index
-from search.models import Kind
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 20_000

@@ -15,15 +15,22 @@ from itertools import islice
 import tablib
 from import_export.fields import Field
 
+from contacts.keys import organisation_key
 from portal import fragments
 from portal.choices import Currency
 from portal.countries import SWEDEN
 from portal.formatting import DatePrecision
-from portal.spreadsheets import keys
-from portal.spreadsheets.fields import ChildListField, ListField
-from portal.spreadsheets.formats import FORMULA_STARTS, escape_formula
-from portal.spreadsheets.resources import PeriodResource, SpreadsheetResource
-from portal.spreadsheets.widgets import (
+from projects import facets
+from projects.keys import programme_key
+from projects.models import ParticipantRole, Project, ProjectKind, ProjectParticipant
+from projects.partner_list_import import LABELS
+from search import index as search_index
+from search.models import Kind
+from spreadsheets import keys
+from spreadsheets.fields import ChildListField, ListField
+from spreadsheets.formats import FORMULA_STARTS, escape_formula
+from spreadsheets.resources import PeriodResource, SpreadsheetResource
+from spreadsheets.widgets import (
     AmountWidget,
     BooleanCellWidget,
     ChoiceWidget,
@@ -32,11 +39,6 @@ from portal.spreadsheets.widgets import (
     OrganisationRoleListWidget,
     TextWidget,
 )
-from projects import facets
-from projects.models import ParticipantRole, Project, ProjectKind, ProjectParticipant
-from projects.partner_list_import import LABELS
-from search import index as search_index
-from search.models import Kind
 
 
 class ProjectResource(PeriodResource):
@@ -45,7 +47,7 @@ class ProjectResource(PeriodResource):
     acronym = Field("acronym", "Förkortning", TextWidget())
     kind = Field("kind", "Typ", ChoiceWidget(ProjectKind.choices), default=ProjectKind.PROJECT)
     municipality = Field("municipality", "Kommun", NaturalKeyWidget(keys.municipality_key()))
-    programme = Field("programme", "Program", NaturalKeyWidget(keys.programme_key()))
+    programme = Field("programme", "Program", NaturalKeyWidget(programme_key()))
     funding_sources = ListField(
         "funding_sources", "Finansieringsformer", NameListWidget(keys.funding_source_key())
     )
@@ -63,7 +65,7 @@ class ProjectResource(PeriodResource):
         "Deltagare",
         OrganisationRoleListWidget(
             ProjectParticipant,
-            organisations=keys.organisation_key(),
+            organisations=organisation_key(),
             roles=ParticipantRole.choices,
             default_role=ParticipantRole.PARTNER,
             single_roles=(ParticipantRole.LEAD_PARTNER,),

@@ -18,7 +18,6 @@ from contacts.models import Organisation
 from portal.models import Country
 from portal.parties import own_organisations
 from portal.scoping import visible
-from portal.spreadsheets.formats import ODS
 from projects.models import ParticipantRole, Programme, Project
 from projects.partner_list_import import (
     COLUMN_NAMES,
@@ -30,6 +29,7 @@ from projects.partner_list_import import (
     read_partner_list,
 )
 from projects.resources import ProjectPartnerResource, ProjectResource
+from spreadsheets.formats import ODS
 from tests.admin.test_spreadsheets_support import FORMAT_INDEX, xlsx_rows
 from tests.factories import admin_url, make_organisation, make_project, municipality
 

@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from contacts.models import Organisation
 from partnerships.models import Partnership
 from portal.models import Theme
-from portal.spreadsheets.formats import ODS
 from projects.models import Programme, Project
 from projects.resources import ProjectResource
+from spreadsheets.formats import ODS
 from tests.admin.test_spreadsheets_support import (
     admin_url,
     export,

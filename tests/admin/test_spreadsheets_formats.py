@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.spreadsheets.formats import (
+from spreadsheets.formats import (
     CSV,
     FORMATS,
     ODS,
@@ -393,7 +393,7 @@ def _workbook_bytes(cells: dict) -> bytes:
 def test_a_cell_named_far_away_is_read_row_by_row_not_laid_out_whole():
     """Calamine holds a sheet's whole area at once (it would abort the process for a cell
     at XFD1048576, a 5 KB file): such a sheet is read by openpyxl, within its limits."""
-    from portal.spreadsheets import formats
+    from spreadsheets import formats
 
     data = _workbook_bytes({"A1": "Titel", "A2": "Ett", "XFD1048576": "x"})
 
@@ -421,7 +421,7 @@ def test_an_error_cell_is_read_as_its_error_text_not_as_empty():
 
 
 def test_plain_sheets_are_read_with_calamine():
-    from portal.spreadsheets import formats
+    from spreadsheets import formats
 
     data = _workbook_bytes({"A1": "Titel", "B1": "Start", "A2": "Ett", "B2": 2014})
 

@@ -529,7 +529,7 @@ def stale_message(response) -> str:
 
 
 def test_the_upload_waits_under_a_random_name_in_a_folder_of_its_own(national_editor_client):
-    from portal.spreadsheets.admin import UPLOAD_FOLDER
+    from spreadsheets.admin import UPLOAD_FOLDER
 
     preview = preview_of(national_editor_client, project_row())
     name = confirm_data(preview)["import_file_name"]
@@ -605,7 +605,7 @@ def test_uploads_never_confirmed_are_removed_after_a_day(national_editor_client)
     import os
     import time
 
-    from portal.spreadsheets.admin import UPLOAD_FOLDER, remove_stale_uploads
+    from spreadsheets.admin import UPLOAD_FOLDER, remove_stale_uploads
 
     name = confirm_data(preview_of(national_editor_client, project_row()))["import_file_name"]
     path = Path(UPLOAD_FOLDER) / name
@@ -624,7 +624,7 @@ def test_a_confirmation_while_another_is_importing_the_same_upload_changes_nothi
     (renamed it) but its session is not saved yet, so the second still finds the preview."""
     import os
 
-    from portal.spreadsheets.admin import UPLOAD_FOLDER
+    from spreadsheets.admin import UPLOAD_FOLDER
 
     preview = preview_of(national_editor_client, project_row())
     data = confirm_data(preview)

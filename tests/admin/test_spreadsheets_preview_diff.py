@@ -1,11 +1,11 @@
 """The import preview's differences are the library's, also where they are written
-without diff_match_patch (portal/spreadsheets/resources.py, _Diff)."""
+without diff_match_patch (spreadsheets/resources.py, _Diff)."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from import_export.resources import Diff
 
-from portal.spreadsheets.resources import _Diff
+from spreadsheets.resources import _Diff
 
 cells = st.one_of(
     st.none(),

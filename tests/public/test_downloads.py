@@ -18,10 +18,10 @@ from partnerships.models import Partnership, PartnershipParty
 from portal import downloads
 from portal.downloads import listed
 from portal.models import Country, FundingSource, Theme
-from portal.spreadsheets import formats
-from portal.spreadsheets.formats import CSV
 from projects.downloads import COLUMNS, ProjectDownloadView
 from projects.models import ParticipantRole, Project, ProjectParticipant
+from spreadsheets import formats
+from spreadsheets.formats import CSV
 from tests.factories import (
     make_membership,
     make_network,

@@ -15,7 +15,7 @@ A `SpreadsheetResource` is a django-import-export ModelResource with
   (`create_in_bulk`), new records written together after the last row;
 - a fast export path (`export_rows`) that streams rows from the queryset in chunks, each
   chunk's list cells (themes, participants …) read with one query per list, and formula
-  escaping on every exported cell (portal.spreadsheets.formats.escape_formula).
+  escaping on every exported cell (spreadsheets.formats.escape_formula).
 
 Apps subclass it with their fields; see projects/resources.py.
 """
@@ -36,19 +36,19 @@ from import_export.instance_loaders import ModelInstanceLoader
 from import_export.resources import Diff
 from simple_history.models import HistoricalRecords
 
-from portal.bulk_import import copy_into_history, copy_links_into_history
 from portal.formatting import DatePrecision
 from portal.page_cache import content_changed
 from portal.roles import is_national_editor
 from portal.scoping import can_edit, municipality_ids
-from portal.spreadsheets.fields import ChildListField, ListField, remember_written
-from portal.spreadsheets.formats import (
+from spreadsheets.bulk_import import copy_into_history, copy_links_into_history
+from spreadsheets.fields import ChildListField, ListField, remember_written
+from spreadsheets.formats import (
     FORMULA_STARTS,
     SpreadsheetFileError,
     escape_formula,
     unescape_formula,
 )
-from portal.spreadsheets.widgets import (
+from spreadsheets.widgets import (
     ChoiceWidget,
     DateCellWidget,
     IntegerCellWidget,

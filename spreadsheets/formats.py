@@ -14,7 +14,7 @@ top of that each one
   itself by content (`detect`), so a PNG renamed .xlsx is told apart from a spreadsheet.
 
 Cells are typed: text is a text cell, `date` a date cell, `int`/`float`/`Decimal` a number
-cell. Widgets (portal.spreadsheets.widgets) hand over those native values.
+cell. Widgets (spreadsheets.widgets) hand over those native values.
 
 Formula injection
 -----------------

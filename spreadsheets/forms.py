@@ -11,7 +11,7 @@ from django.conf import settings
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from portal.formatting import format_megabytes
-from portal.spreadsheets.formats import SpreadsheetFileError, describe_unknown_file, detect_format
+from spreadsheets.formats import SpreadsheetFileError, describe_unknown_file, detect_format
 
 #: The largest file the import accepts, in bytes; settings.SPREADSHEET_IMPORT_MAX_FILE_SIZE
 #: overrides it. 5 MB holds tens of thousands of rows.

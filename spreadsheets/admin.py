@@ -29,8 +29,8 @@ from import_export.signals import post_export
 from import_export.tmp_storages import TempFolderStorage
 
 from portal.scoping import visible
-from portal.spreadsheets.formats import FORMATS, SpreadsheetFormat, reading_once
-from portal.spreadsheets.forms import SpreadsheetExportForm, SpreadsheetImportForm
+from spreadsheets.formats import FORMATS, SpreadsheetFormat, reading_once
+from spreadsheets.forms import SpreadsheetExportForm, SpreadsheetImportForm
 
 
 def export_file(file_format, resource, queryset, *, selected_fields=None, filename: str):
