@@ -19,7 +19,7 @@ class OrganisationAdmin(PortalAdmin):
         "kind",
         "country__world_region",
         ("country", admin.RelatedOnlyFieldListFilter),
-        # Partners abroad without a place on the map (portal/maps.py) are found here.
+        # Partners abroad without a place on the map (maps/partner_map.py) are found here.
         ("latitude", admin.EmptyFieldListFilter),
     ]
     search_fields = ["name", "short_name", "other_names__name"]

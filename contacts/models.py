@@ -48,7 +48,7 @@ class Organisation(NaturalKeyModel):
         blank=True,
         help_text="Till exempel Arizona.",
     )
-    # The place on the partner map (portal/maps.py): the town centre, in decimal degrees.
+    # The place on the partner map (maps/partner_map.py): the town centre, in decimal degrees.
     latitude = models.DecimalField(
         "latitud",
         max_digits=7,

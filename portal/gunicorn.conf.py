@@ -43,7 +43,7 @@ def post_worker_init(worker):
     from django.template.loader import get_template
     from django.urls import get_resolver
 
-    from portal.maps import country_outlines
+    from maps.partner_map import country_outlines
 
     get_resolver().url_patterns  # noqa: B018 (imports the URLconf and its views)
     country_outlines()

@@ -33,11 +33,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from contacts.models import Organisation, OrganisationKind, Person
+from maps.partner_map import country_centre
 from networks.models import Membership, MembershipRole, Network, NetworkCategory, NetworkScope
 from partnerships.models import Partnership, PartnershipKind, PartnershipParty, PartyRole
 from portal.choices import ActivityLevel, Currency
 from portal.formatting import DatePrecision
-from portal.maps import country_centre
 from portal.models import Country, FundingSource, Municipality, Theme
 from portal.parties import new_own_organisation, own_organisations
 from projects.models import (

@@ -308,7 +308,7 @@ def tile_source(url: str) -> str:
     return f"{parts.scheme}://{re.sub(r'[{][^}]*[}]', '*', parts.netloc)}"
 
 
-# The partner map (portal/maps.py) is drawn on the server; with a tile URL, static/js/map.js
+# The partner map (maps/partner_map.py) is drawn on the server; with a tile URL, static/js/map.js
 # lays tiles from that host over it. Empty: no tiles, and no tile host in the policy.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "").strip()

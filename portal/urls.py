@@ -5,10 +5,10 @@ from django.contrib.sitemaps.views import index, sitemap
 from django.urls import include, path
 
 from portal.confirmations import confirmations_view
-from portal.feeds import MunicipalityProjectFeed, ProjectFeed
-from portal.sitemaps import SITEMAPS
-from portal.views import bare, robots_txt
 from projects.urls import story_urlpatterns
+from public.feeds import MunicipalityProjectFeed, ProjectFeed
+from public.sitemaps import SITEMAPS
+from public.views import bare, robots_txt
 from seeking.feeds import PartnerRequestFeed
 
 admin.site.site_header = "Internationella samarbeten – redigering"
@@ -40,7 +40,7 @@ urlpatterns = [
     path("flode/", include((feed_urlpatterns, "feeds"))),
     path("api/v1/", include("api.urls")),
     path("robots.txt", robots_txt, name="robots_txt"),
-    path("", include("portal.page_urls")),
+    path("", include("public.urls")),
 ]
 
 if settings.BENCH_BARE_VIEW:

@@ -309,7 +309,7 @@ class Project(SharedRecordMixin, TimestampedModel, ReviewedModel, NaturalKeyMode
             # (created by migration 0010, declared here since 0011).
             models.Index(fields=["reviewed_on"], name="projects_project_reviewed_on"),
             # /statistik/ reads the published projects outside partnerships that are
-            # ongoing (portal/statistics.py, other_projects): a few thousand of 50 000.
+            # ongoing (stats/statistics.py, other_projects): a few thousand of 50 000.
             models.Index(
                 fields=["ends_on"],
                 condition=Q(is_published=True, partnership__isnull=True),

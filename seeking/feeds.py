@@ -4,8 +4,8 @@ An expired request leaves the feed on its own (PartnerRequest.objects.public()).
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 
-from portal.feeds import FEED_SIZE, SwedishAtomFeed
 from portal.formatting import swedish_date
+from public.feeds import FEED_SIZE, SwedishAtomFeed
 from seeking.selectors import partner_request_queryset
 
 

@@ -7,8 +7,8 @@ from seeking.models import PartnerRequest
 
 class PartnerRequestSitemap(Sitemap):
     """Current, published requests only: an expired one leaves the sitemap on its own.
-    Read as (slug, updated_at) pairs, like portal.sitemaps.RecordSitemap (which this app
-    cannot subclass: portal.sitemaps imports this module)."""
+    Read as (slug, updated_at) pairs, like public.sitemaps.RecordSitemap (which this app
+    cannot subclass: public.sitemaps imports this module)."""
 
     limit = 5_000
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.template.loader import render_to_string
 
-from portal.charts import (
+from stats.charts import (
     BACKGROUND,
     COUNT,
     PERCENT,

@@ -1,4 +1,4 @@
-"""portal/maps.py without the database: the projection, clipping, path data and outlines."""
+"""maps/partner_map.py without the database: the projection, clipping, path data and outlines."""
 
 import math
 import random
@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal import maps
+from maps import partner_map as maps
 from portal.formatting import group_thousands
 
 

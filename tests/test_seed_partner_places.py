@@ -3,7 +3,7 @@
 import pytest
 
 from contacts.models import Organisation, OrganisationKind
-from portal import maps
+from maps import partner_map as maps
 
 pytestmark = pytest.mark.django_db
 

@@ -75,7 +75,7 @@ def page_numbers(page) -> list:
 
 @register.filter
 def place_list(places, show_municipality=False):
-    """The entries of the list beside a partner map (portal.maps.place_list_html)."""
-    from portal.maps import place_list_html
+    """The entries of the list beside a partner map (maps.partner_map.place_list_html)."""
+    from maps.partner_map import place_list_html
 
     return place_list_html(places, bool(show_municipality))

@@ -1,4 +1,4 @@
-/* The partner map with tiles (templates/includes/partner_map.html, portal/maps.py).
+/* The partner map with tiles (templates/includes/partner_map.html, maps/partner_map.py).
  *
  * The page always carries a map drawn on the server as SVG. When MAP_TILE_URL is set, the
  * page also hands over the places in a JSON script element named by the frame's

@@ -5,8 +5,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from portal.feeds import FEED_SIZE
 from projects.models import Project
+from public.feeds import FEED_SIZE
 from tests.factories import hide_municipality, make_project
 
 pytestmark = pytest.mark.django_db

@@ -19,8 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.text import slugify
 
 from contacts.models import Organisation
+from maps import partner_map as maps
 from partnerships.models import Partnership, PartnershipParty
-from portal import maps
 from portal.models import Country, Municipality
 from projects.models import Project, ProjectParticipant, Story
 

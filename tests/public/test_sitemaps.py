@@ -15,8 +15,8 @@ from django.utils import timezone
 from networks.models import Network
 from partnerships.models import Partnership
 from portal.models import Municipality
-from portal.sitemaps import SITEMAPS, ProjectSitemap, RecordSitemap
 from projects.models import Project
+from public.sitemaps import SITEMAPS, ProjectSitemap, RecordSitemap
 from seeking.models import PartnerRequest
 from seeking.sitemaps import PartnerRequestSitemap
 from tests.factories import hide_municipality, make_network, make_partnership, make_project

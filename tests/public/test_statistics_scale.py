@@ -13,8 +13,8 @@ from django.utils import timezone
 from contacts.models import Organisation
 from partnerships.models import Partnership, PartnershipParty
 from portal.models import Country, County, Municipality
-from portal.statistics import IsOneOf, compute_statistics, current_memberships, other_projects
 from projects.models import Project, ProjectParticipant
+from stats.statistics import IsOneOf, compute_statistics, current_memberships, other_projects
 from tests.public.test_statistics import grow
 
 pytestmark = pytest.mark.django_db

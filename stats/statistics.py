@@ -72,7 +72,6 @@ from django.utils import timezone
 
 from networks.models import Membership
 from partnerships.models import Partnership, PartnershipParty, PartyRole
-from portal.charts import COUNT, Chart, ChartRow, bar_chart, live_series, share, survey_series
 from portal.choices import ActivityLevel, CooperationKind, WorldRegion
 from portal.countries import SWEDEN
 from portal.formatting import format_count, format_count_of
@@ -89,6 +88,7 @@ from portal.models import (
 )
 from portal.parties import current_parties
 from projects.models import Programme, Project, ProjectParticipant
+from stats.charts import COUNT, Chart, ChartRow, bar_chart, live_series, share, survey_series
 
 SURVEY_SLUG = "skl-internationella-samarbeten-2018"
 TWIN_OR_PARTNERSHIP = [CooperationKind.TWIN_TOWN, CooperationKind.MUNICIPAL_PARTNERSHIP]

@@ -1,18 +1,18 @@
-"""Build portal/data/countries.json, the country outlines of the partner map, from Natural
+"""Build maps/data/countries.json, the country outlines of the partner map, from Natural
 Earth's 1:110m countries as the npm package world-atlas ships them (see README.md here).
 
     npm install --prefix /tmp/mapdata world-atlas@2.0.2 mapshaper@0.7.70
     npx --prefix /tmp/mapdata mapshaper \
         -i /tmp/mapdata/node_modules/world-atlas/countries-110m.json \
         -target countries -o format=geojson precision=0.01 /tmp/mapdata/countries.geojson
-    .venv/bin/python portal/data/build_countries.py /tmp/mapdata/countries.geojson
+    .venv/bin/python maps/data/build_countries.py /tmp/mapdata/countries.geojson
 
 The output keeps, per country, its ISO 3166-1 alpha-2 code and its rings (outer rings and
 holes alike; the map fills them even-odd) as flat lists of longitude, latitude in hundredths
 of a degree. A ring that crosses the antimeridian runs on past ±180° and comes twice, once
 on each side. The outlines are not simplified here: 1:110m is Natural Earth's coarsest
 scale already, and simplifying it further drops islands such as Zealand, where Køge lies.
-portal/maps.py simplifies each map's outlines to its own pixel size when it draws them.
+maps/partner_map.py simplifies each map's outlines to its own pixel size when it draws them.
 """
 
 import json

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_safe
 
+from maps.partner_map import municipality_partner_map
 from partnerships.models import Partnership
 from portal import fragments
-from portal.maps import municipality_partner_map
 from portal.models import Concept, ConceptCategory, Municipality, MunicipalityKind
 from portal.selectors import (
     municipalities_with_counts,

@@ -1,7 +1,10 @@
 from django.urls import path
 
-from portal import health, maps, statistics, views
+from maps import partner_map as maps
+from portal import health
+from public import views
 from search import views as search_views
+from stats import statistics
 
 app_name = "portal"
 

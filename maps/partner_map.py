@@ -2,7 +2,7 @@
 and stories are.
 
 The map is an SVG drawn here on the server, so it needs neither JavaScript nor map tiles:
-country outlines from the data the project ships (portal/data/countries.json, Natural Earth
+country outlines from the data the project ships (maps/data/countries.json, Natural Earth
 1:110m), an equirectangular projection fitted to the places, and each place a link to its
 entry in a list with the same facts in text. When settings.MAP_TILE_URL is set,
 static/js/map.js lays a Leaflet tile map of the same points over it, and takes it away again

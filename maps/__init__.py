@@ -1,0 +1,1 @@
+"""The partner map: places abroad, drawn as SVG on the server, and the map pages."""

@@ -1,0 +1,1 @@
+"""The statistics page (/statistik/) and its charts."""
