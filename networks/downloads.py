@@ -1,8 +1,8 @@
 """The network list as a file: one row per network, with its Swedish member municipalities."""
 
 from networks.filters import NetworkFilter
-from portal.downloads import Column, ListDownloadView, names
 from portal.selectors import network_queryset, public_memberships
+from spreadsheets.downloads import Column, ListDownloadView, names
 
 
 def _members(network) -> str:

@@ -1,12 +1,12 @@
 """The list of twin towns and partnerships as a file: one row per partnership. Related rows
-come as plain lists (`portal.downloads.listed`)."""
+come as plain lists (`spreadsheets.downloads.listed`)."""
 
 from contacts.models import Person
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Partnership, PartnershipParty, partner_organisations_among
-from portal.downloads import Column, ListDownloadView, listed, names, people, year_of
 from portal.models import FundingSource, Theme
 from portal.parties import other_municipalities_among
+from spreadsheets.downloads import Column, ListDownloadView, listed, names, people, year_of
 
 
 def _partners(partnership) -> list:

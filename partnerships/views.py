@@ -9,7 +9,6 @@ from portal.selectors import (
     split_by_status,
 )
 from portal.structured_data import partnership_data
-from projects.models import Project
 
 
 class PartnershipListView(PublicListView):
@@ -33,9 +32,7 @@ def partnership_detail(request, slug):
         "partnerships/partnership_detail.html",
         {
             "partnership": partnership,
-            "grant_totals": grant_totals(
-                Project.objects.published().filter(partnership=partnership)
-            ),
+            "grant_totals": grant_totals(partnership.projects.published()),
             "structured_data": partnership_data(request, partnership),
             "nav": "samarbeten",
         },

@@ -45,7 +45,7 @@ class PublicListView(FilterView):
     nav = ""
     heading = ""
     intro = ""
-    #: The list as a file (portal/downloads.py), e.g. "projects:download"; empty for none.
+    #: The list as a file (spreadsheets/downloads.py), e.g. "projects:download"; empty for none.
     download_url_name = ""
     #: One row (the record named as `row_kind`), e.g. "projects/includes/project_row.html": the page
     #: is then assembled from fragments. Empty: rendered whole.

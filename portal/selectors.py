@@ -248,7 +248,7 @@ def public_organisations():
 def with_public_involvement(organisations):
     """Prefetches what each organisation takes part in that residents may see, as the lists
     `public_parties` (partnerships, by name) and `public_participations` (projects, newest
-    first). Two queries. (/sok/ reads a bounded number: search/involvement.py.)"""
+    first). Two queries. (/sok/ reads a bounded number: public/search_involvement.py.)"""
     return organisations.prefetch_related(
         Prefetch(
             "partnershipparty_set",

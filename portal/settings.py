@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "search",
     "api",
     "quality",
+    "maps",  # its template filters
 ]
 
 MIDDLEWARE = [

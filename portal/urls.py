@@ -6,10 +6,9 @@ from django.urls import include, path
 
 from portal.confirmations import confirmations_view
 from projects.urls import story_urlpatterns
-from public.feeds import MunicipalityProjectFeed, ProjectFeed
+from public.feeds import MunicipalityProjectFeed, PartnerRequestFeed, ProjectFeed
 from public.sitemaps import SITEMAPS
 from public.views import bare, robots_txt
-from seeking.feeds import PartnerRequestFeed
 
 admin.site.site_header = "Internationella samarbeten – redigering"
 admin.site.site_title = "Internationella samarbeten"

@@ -3,7 +3,7 @@
 Related rows come as plain lists (`listed_<name>`): reading `project.themes.all()` 50 000
 times would build a manager and a queryset for each call. They are read per chunk of
 projects by `ProjectRelations`, from link-table ids and shared instances (see
-`portal.downloads`), not by prefetch_related, which made some 19 instances a project.
+`spreadsheets.downloads`), not by prefetch_related, which made some 19 instances a project.
 """
 
 from itertools import chain
@@ -12,7 +12,17 @@ from django.db.models import F
 
 from contacts.models import Organisation, Person
 from partnerships.models import Partnership, PartnershipParty
-from portal.downloads import (
+from portal.models import Country, FundingSource, Municipality, Theme
+from portal.parties import other_municipalities_among
+from projects.filters import ProjectFilter
+from projects.models import (
+    Programme,
+    Project,
+    ProjectParticipant,
+    countries_among,
+    lead_partner_among,
+)
+from spreadsheets.downloads import (
     AnyOf,
     Column,
     ListDownloadView,
@@ -23,16 +33,6 @@ from portal.downloads import (
     names,
     people,
     year_of,
-)
-from portal.models import Country, FundingSource, Municipality, Theme
-from portal.parties import other_municipalities_among
-from projects.filters import ProjectFilter
-from projects.models import (
-    Programme,
-    Project,
-    ProjectParticipant,
-    countries_among,
-    lead_partner_among,
 )
 
 

@@ -2,8 +2,8 @@ from django.urls import path
 
 from maps import partner_map as maps
 from portal import health
+from public import search as search_views
 from public import views
-from search import views as search_views
 from stats import statistics
 
 app_name = "portal"

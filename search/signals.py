@@ -1,57 +1,60 @@
 """What moves a search document: the record's own save or delete, and a change to a name
-its document holds (a partner, the municipality, a programme, a country, a theme)."""
+its document holds (a partner, the municipality, a programme, a country, a theme).
 
+The search store stands below the apps it indexes: their models are named by label here
+(Django connects a label when its model is loaded), never imported."""
+
+from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from contacts.models import Organisation
-from networks.models import Network
-from partnerships.models import Partnership, PartnershipParty
-from portal.models import Country, Municipality, Theme
-from projects.models import Programme, Project, ProjectParticipant
 from search.index import refresh_later
 from search.models import Kind
-from seeking.models import PartnerRequest
 
 OWN = {
-    Municipality: Kind.MUNICIPALITY,
-    Partnership: Kind.PARTNERSHIP,
-    Project: Kind.PROJECT,
-    Network: Kind.NETWORK,
-    PartnerRequest: Kind.PARTNER_REQUEST,
+    "portal.Municipality": Kind.MUNICIPALITY,
+    "partnerships.Partnership": Kind.PARTNERSHIP,
+    "projects.Project": Kind.PROJECT,
+    "networks.Network": Kind.NETWORK,
+    "seeking.PartnerRequest": Kind.PARTNER_REQUEST,
 }
 #: Names that other records' documents hold: a change to one refreshes them.
 NAMES = {
-    Municipality: ("name", "short_name"),
-    Organisation: ("name", "short_name", "country_id"),
-    Programme: ("name", "short_name", "parent_id"),
-    Country: ("name",),
-    Theme: ("name",),
+    "portal.Municipality": ("name", "short_name"),
+    "contacts.Organisation": ("name", "short_name", "country_id"),
+    "projects.Programme": ("name", "short_name", "parent_id"),
+    "portal.Country": ("name",),
+    "portal.Theme": ("name",),
 }
+
+
+def _records(label: str):
+    """Every row of the model `label`, drafts included."""
+    return apps.get_model(label)._base_manager
 
 
 @receiver(post_save)
 @receiver(post_delete)
 def record_changed(sender, instance, raw=False, **kwargs):
-    kind = OWN.get(sender)
+    kind = OWN.get(sender._meta.label)
     if kind is not None and not raw:
         refresh_later(kind, [instance.pk])
 
 
-@receiver([post_save, post_delete], sender=PartnershipParty)
+@receiver([post_save, post_delete], sender="partnerships.PartnershipParty")
 def party_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh_later(Kind.PARTNERSHIP, [instance.partnership_id])
 
 
-@receiver([post_save, post_delete], sender=ProjectParticipant)
+@receiver([post_save, post_delete], sender="projects.ProjectParticipant")
 def participant_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh_later(Kind.PROJECT, [instance.project_id])
 
 
-@receiver(m2m_changed, sender=PartnerRequest.themes.through)
-@receiver(m2m_changed, sender=PartnerRequest.countries.through)
+@receiver(m2m_changed, sender="seeking.PartnerRequest_themes")
+@receiver(m2m_changed, sender="seeking.PartnerRequest_countries")
 def request_names_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
@@ -63,7 +66,7 @@ def request_names_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 @receiver(pre_save)
 def remember_names(sender, instance, raw=False, **kwargs):
-    fields = NAMES.get(sender)
+    fields = NAMES.get(sender._meta.label)
     if fields is None or raw or instance._state.adding:
         return
     instance._search_names = (
@@ -77,44 +80,54 @@ def _keys(queryset) -> list:
 
 @receiver(post_save)
 def names_changed(sender, instance, raw=False, created=False, **kwargs):
-    fields = NAMES.get(sender)
+    label = sender._meta.label
+    fields = NAMES.get(label)
     if fields is None or raw or created:
         return
     before = getattr(instance, "_search_names", None)
     if before == tuple(getattr(instance, name) for name in fields):
         return
-    if sender is Municipality:
-        refresh_later(Kind.PROJECT, _keys(Project._base_manager.filter(municipality=instance)))
+    if label == "portal.Municipality":
         refresh_later(
-            Kind.PARTNERSHIP, _keys(Partnership._base_manager.filter(municipality=instance))
+            Kind.PROJECT, _keys(_records("projects.Project").filter(municipality=instance))
         )
         refresh_later(
-            Kind.PARTNER_REQUEST, _keys(PartnerRequest._base_manager.filter(municipality=instance))
+            Kind.PARTNERSHIP,
+            _keys(_records("partnerships.Partnership").filter(municipality=instance)),
         )
-    elif sender is Organisation:
-        refresh_later(Kind.PROJECT, _keys(Project._base_manager.filter(participants=instance)))
-        refresh_later(Kind.PARTNERSHIP, _keys(Partnership._base_manager.filter(partners=instance)))
         refresh_later(
             Kind.PARTNER_REQUEST,
-            _keys(PartnerRequest._base_manager.filter(organisation=instance)),
+            _keys(_records("seeking.PartnerRequest").filter(municipality=instance)),
         )
-    elif sender is Programme:
+    elif label == "contacts.Organisation":
+        refresh_later(
+            Kind.PROJECT, _keys(_records("projects.Project").filter(participants=instance))
+        )
+        refresh_later(
+            Kind.PARTNERSHIP, _keys(_records("partnerships.Partnership").filter(partners=instance))
+        )
+        refresh_later(
+            Kind.PARTNER_REQUEST,
+            _keys(_records("seeking.PartnerRequest").filter(organisation=instance)),
+        )
+    elif label == "projects.Programme":
         refresh_later(
             Kind.PROJECT,
             _keys(
-                Project._base_manager.filter(programme=instance)
-                | Project._base_manager.filter(programme__parent=instance)
+                _records("projects.Project").filter(programme=instance)
+                | _records("projects.Project").filter(programme__parent=instance)
             ),
         )
-    elif sender is Country:
+    elif label == "portal.Country":
         refresh_later(
             Kind.PARTNERSHIP,
-            _keys(Partnership._base_manager.filter(partners__country=instance)),
+            _keys(_records("partnerships.Partnership").filter(partners__country=instance)),
         )
         refresh_later(
-            Kind.PARTNER_REQUEST, _keys(PartnerRequest._base_manager.filter(countries=instance))
+            Kind.PARTNER_REQUEST,
+            _keys(_records("seeking.PartnerRequest").filter(countries=instance)),
         )
-    elif sender is Theme:
+    elif label == "portal.Theme":
         refresh_later(
-            Kind.PARTNER_REQUEST, _keys(PartnerRequest._base_manager.filter(themes=instance))
+            Kind.PARTNER_REQUEST, _keys(_records("seeking.PartnerRequest").filter(themes=instance))
         )

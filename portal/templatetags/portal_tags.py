@@ -71,11 +71,3 @@ def page_numbers(page) -> list:
     the current one, None where others are left out (however many pages there are)."""
     numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     return [number if isinstance(number, int) else None for number in numbers]
-
-
-@register.filter
-def place_list(places, show_municipality=False):
-    """The entries of the list beside a partner map (maps.partner_map.place_list_html)."""
-    from maps.partner_map import place_list_html
-
-    return place_list_html(places, bool(show_municipality))

@@ -15,12 +15,11 @@ from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Organisation, Person
 from partnerships.models import Partnership, PartnershipParty
-from portal import downloads
-from portal.downloads import listed
 from portal.models import Country, FundingSource, Theme
 from projects.downloads import COLUMNS, ProjectDownloadView
 from projects.models import ParticipantRole, Project, ProjectParticipant
-from spreadsheets import formats
+from spreadsheets import downloads, formats
+from spreadsheets.downloads import listed
 from spreadsheets.formats import CSV
 from tests.factories import (
     make_membership,

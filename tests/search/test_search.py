@@ -9,9 +9,9 @@ from networks.models import Network
 from partnerships.models import Partnership
 from portal.models import Municipality
 from projects.models import Project
+from public.search import search_kind
 from search import index, text
 from search.models import Kind, SearchDocument
-from search.views import search_kind
 from tests.factories import make_network, make_partnership, make_project
 
 pytestmark = pytest.mark.django_db
@@ -252,7 +252,7 @@ def test_only_public_people_are_found_among_namesakes(client):
     """Names are matched first, then publication is checked: people on no published page
     are never shown, and the public namesake is."""
     from contacts.models import Person
-    from search.involvement import public_people
+    from public.search_involvement import public_people
 
     for number in range(5):
         Person.objects.create(name=f"Zeta Testsson {number}", slug=f"zeta-{number}")
@@ -306,9 +306,9 @@ def test_an_organisation_hit_names_no_draft(client):
 
 
 def test_a_total_with_a_full_group_is_a_lower_bound(client, settings, monkeypatch):
-    import search.views
+    import public.search
 
-    monkeypatch.setattr(search.views, "SEARCH_LIMIT", 2)
+    monkeypatch.setattr(public.search, "SEARCH_LIMIT", 2)
     page = client.get("/sok/", {"q": "Växjö"}).content.decode()
 
     assert "Minst " in page and " träffar för ”Växjö”" in page

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from contacts.models import Organisation
 from portal.models import Country, FundingSource
 from projects.models import Programme, Project, ProjectParticipant
+from public.search import search_kind
 from search import index
 from search.models import Kind, SearchDocument
-from search.views import search_kind
 from tests.factories import make_organisation, make_partnership, make_project, unique
 from tests.seeking.factories import make_partner_request
 
@@ -198,10 +198,10 @@ def test_one_query_ranks_every_kind(client, django_assert_max_num_queries):
 def test_more_hits_take_no_more_queries(client, monkeypatch):
     """Each hit is read with what the page shows of it (no field read afterwards one by one),
     and what organisations and people take part in is read for all of them at once."""
-    import search.views
+    import public.search
 
     def queries(limit: int) -> int:
-        monkeypatch.setattr(search.views, "SEARCH_LIMIT", limit)
+        monkeypatch.setattr(public.search, "SEARCH_LIMIT", limit)
         with CaptureQueriesContext(connection) as captured:
             response = client.get("/sok/", {"q": "kommun"})
         groups = {key: len(items) for _label, key, items in response.context["groups"]}

@@ -9,9 +9,9 @@ from django.db import connection
 from contacts.models import Organisation
 from portal.models import Country
 from projects.models import Project, ProjectParticipant
+from public.search import INVOLVEMENT_LIMIT, search_kind
 from search import query as search_query
 from search.models import Kind
-from search.views import INVOLVEMENT_LIMIT, search_kind
 from tests.factories import make_organisation, make_project
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +115,7 @@ def test_the_list_finds_words_in_titles_summaries_and_the_owner_without_duplicat
 def test_the_involvement_is_read_a_few_rows_an_organisation_newest_first(client):
     """A few of an organisation's most recently added participations are read, not all of
     them; the hit shows them newest first, and drafts are neither read nor shown."""
-    from search.involvement import first_rows
+    from public.search_involvement import first_rows
 
     partner = make_organisation(name="Vielwerke Gmbh", country=Country.objects.get(code="DE"))
     other = make_organisation(name="Wenigwerke Gmbh", country=Country.objects.get(code="DE"))
@@ -139,9 +139,9 @@ def test_the_involvement_is_read_a_few_rows_an_organisation_newest_first(client)
 
 
 def test_a_full_group_links_to_its_list_with_the_same_words(client, monkeypatch):
-    import search.views
+    import public.search
 
-    monkeypatch.setattr(search.views, "SEARCH_LIMIT", 2)
+    monkeypatch.setattr(public.search, "SEARCH_LIMIT", 2)
     published_projects(3, title="Zebrafinkprojekt")
 
     page = client.get("/sok/", {"q": "Zebrafinkprojekt"}).content.decode()

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 
+from public.search import search_kind
 from search.models import Kind, SearchDocument
-from search.views import search_kind
 from tests.seeking.factories import days_from_today, foreign_organisation, make_partner_request
 
 pytestmark = pytest.mark.django_db

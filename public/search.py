@@ -11,7 +11,7 @@ from partnerships.models import Partnership
 from portal.filters import MAX_QUERY_LENGTH
 from portal.models import Municipality
 from projects.models import Project, Story
-from search import involvement
+from public import search_involvement as involvement
 from search import query as documents
 from search.models import Kind
 from seeking.models import PartnerRequest
