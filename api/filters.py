@@ -1,15 +1,15 @@
 """Filters for the two API lists that have no public list page of their own.
 
 Partnerships, projects and networks are filtered by the very FilterSets of their pages
-(partnerships/filters.py, projects/filters.py, networks/filters.py); these follow the same
-pattern, from the same pieces (portal/filters.py).
+(public/partnerships/filters.py, public/projects/filters.py, public/networks/filters.py); these follow the same
+pattern, from the same pieces (public/filters.py).
 """
 
 import django_filters
 
 from contacts.models import Organisation, OrganisationKind
-from portal.filters import PublicFilterSet, country_filter, region_filter
 from portal.models import County, Municipality, MunicipalityKind
+from public.filters import PublicFilterSet, country_filter, region_filter
 
 
 class MunicipalityFilter(PublicFilterSet):

@@ -4,7 +4,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 class AlwaysJSON(BaseContentNegotiation):
     """The API speaks JSON only, whatever the Accept header says.
 
-    A response is cached by path (portal/page_cache.py), not by Accept, so every client
+    A response is cached by path (operations/page_cache.py), not by Accept, so every client
     must get the same answer; refusing `Accept: text/html` with 406 would make the cached
     and the fresh answer differ.
     """

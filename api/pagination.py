@@ -57,7 +57,7 @@ class PagePagination(PageNumberPagination):
         return number
 
     def paginate_queryset(self, queryset, request, view=None):
-        """The page in three steps, as the public lists read theirs (portal/listing.py): the
+        """The page in three steps, as the public lists read theirs (public/listing.py): the
         count, the page's primary keys in the list's order by a narrow query that joins
         nothing the filters do not need, then those rows with everything the serializer
         shows, from the view's unfiltered queryset (`page_rows`)."""

@@ -1,4 +1,4 @@
-"""The API's own reads where the shared selectors (portal/selectors.py) would cost too much
+"""The API's own reads where the shared selectors (public/selectors.py) would cost too much
 for a list that is counted and paged on every request."""
 
 from django.db.models import Exists, OuterRef
@@ -23,7 +23,7 @@ class ExistsForEachRow(Exists):
 
 def public_organisations():
     """Organisations that take part in something published: the rule of
-    portal.selectors.public_organisations, asked row by row."""
+    public.selectors.public_organisations, asked row by row."""
     return Organisation.objects.filter(
         ExistsForEachRow(
             PartnershipParty.objects.filter(

@@ -11,7 +11,7 @@ from rest_framework import serializers
 class PublicFilterExtension(DjangoFilterExtension):
     """Types the public FilterSets' parameters the way their form fields read them.
 
-    The FilterSets are the public pages' own (portal/filters.py and each app's filters.py):
+    The FilterSets are the public pages' own (public/filters.py and each app's filters.py):
     their years are whole numbers with bounds, and their choices of a municipality,
     country, theme, programme or funding source are slugs or codes matched by a filter
     method, which drf-spectacular cannot type by itself.

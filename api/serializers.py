@@ -183,7 +183,7 @@ class PublishedMunicipalityRefSerializer(MunicipalityRefSerializer):
     def get_attribute(self, instance):
         municipality = super().get_attribute(instance)
         # The view annotates whether the municipality has a public page (portal.models'
-        # MunicipalityQuerySet.public()); a record's own municipality always has one.
+        # public.selectors.public_municipalities()); a record's own municipality always has one.
         public = getattr(instance, "municipality_is_public", None)
         if public is None and municipality is not None:
             public = municipality.is_published

@@ -1,8 +1,8 @@
 """The open-data API: read-only lists and records of what the public pages show.
 
-Each list takes the same querysets (portal/selectors.py) and FilterSets as its page, so
+Each list takes the same querysets (public/selectors.py) and FilterSets as its page, so
 the API shows exactly what is published, and a draft answers 404. Responses are public
-and cached like the pages (portal/page_cache.py, keyed by path and query string), and
+and cached like the pages (operations/page_cache.py, keyed by path and query string), and
 any site may read them from a browser (Access-Control-Allow-Origin: *).
 """
 
@@ -20,18 +20,18 @@ from api.filters import MunicipalityFilter, OrganisationFilter
 from api.pagination import page_keys_by_groups
 from api.queries import public_organisations
 from api.schema import BAD_REQUEST, NOT_FOUND
-from networks.filters import NetworkFilter
-from partnerships.filters import PartnershipFilter
-from portal.models import Municipality
-from portal.selectors import (
+from public.networks.filters import NetworkFilter
+from public.partnerships.filters import PartnershipFilter
+from public.projects.filters import ProjectFilter
+from public.selectors import (
     network_queryset,
     partnership_queryset,
     project_queryset,
     public_memberships,
+    public_municipalities,
     published_municipalities,
     with_public_involvement,
 )
-from projects.filters import ProjectFilter
 
 
 class OpenToOtherSites:
@@ -183,7 +183,7 @@ class OrganisationViewSet(OpenDataViewSet):
             .prefetch_related("other_names")
             .annotate(
                 municipality_is_public=Exists(
-                    Municipality.objects.public().filter(pk=OuterRef("municipality"))
+                    public_municipalities().filter(pk=OuterRef("municipality"))
                 )
             )
             .order_by("name", "slug")

@@ -14,7 +14,7 @@ search is also timed with one connection, where no request waits for another. Th
 Django project (bench/bare_django.py: one view, no middleware) on the same gunicorn settings,
 the ceiling of issue 17's throughput targets. The SQL queries of each page are counted in
 this process against the same database, uncached: those of its first request. "Uncached"
-means without the whole-page cache; the fragments of portal/fragments.py stay on (as in
+means without the whole-page cache; the fragments of public/fragments.py stay on (as in
 production), so under load a repeat request of the municipality page or the list is
 assembled from fragments kept under their records' versions and costs no query.
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from contacts.models import ContactCentre, Organisation, OrganisationName, Person
 from contacts.resources import PersonResource
+from portal.admin import MunicipalityAdmin
 from portal.admin_base import PortalAdmin, ScopedQuerysetMixin
 from portal.admin_filters import ShortRelatedOnlyFieldListFilter
 from spreadsheets.admin import SpreadsheetAdminMixin
@@ -67,3 +68,13 @@ class ContactCentreAdmin(PortalAdmin):
     list_select_related = ["municipality"]
     search_fields = ["name", "municipality__short_name", "city"]
     autocomplete_fields = ["municipality"]
+
+
+class ContactCentreInline(ScopedQuerysetMixin, admin.StackedInline):
+    model = ContactCentre
+    extra = 0
+    max_num = 1
+
+
+# The municipality's form (portal/admin.py) edits its contact centre too.
+MunicipalityAdmin.inlines = [*MunicipalityAdmin.inlines, ContactCentreInline]

@@ -39,6 +39,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from contacts.models import Organisation, OrganisationKind, OrganisationName
+from contacts.own import new_own_organisation, own_organisations
+from operations.page_cache import content_changed
 from partnerships.models import Partnership, PartnershipParty, PartyRole
 from portal.choices import CooperationKind
 from portal.countries import SWEDEN, country_code_for, country_suggestions
@@ -50,11 +52,8 @@ from portal.names import (
     organisation_name_key,
     organisation_name_keys,
 )
-from portal.page_cache import content_changed
 from portal.parties import (
     needs_confirmation,
-    new_own_organisation,
-    own_organisations,
     party_municipality_id,
     swedish_party_q,
 )

@@ -2,13 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from contacts.models import ContactCentre
 from portal.admin_base import (
     NeedsReviewFilter,
     PortalAdmin,
     PublishAdminMixin,
     ReviewAdminMixin,
-    ScopedQuerysetMixin,
 )
 from portal.forms import PhotoForm
 from portal.models import (
@@ -32,12 +30,6 @@ class CountyAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "code"]
 
 
-class ContactCentreInline(ScopedQuerysetMixin, admin.StackedInline):
-    model = ContactCentre
-    extra = 0
-    max_num = 1
-
-
 @admin.register(Municipality)
 class MunicipalityAdmin(ReviewAdminMixin, PublishAdminMixin, PortalAdmin):
     actions = ["publish", "unpublish", "mark_reviewed"]
@@ -47,7 +39,8 @@ class MunicipalityAdmin(ReviewAdminMixin, PublishAdminMixin, PortalAdmin):
     search_fields = ["name", "display_name", "short_name", "scb_code"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["county", "contacts"]
-    inlines = [ContactCentreInline]
+    #: contacts/admin.py adds the contact centre's form.
+    inlines = []
     fieldsets = [
         (
             None,

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
@@ -61,21 +61,6 @@ class MunicipalityQuerySet(NaturalKeyQuerySet):
     def published(self):
         """Those that have written their own page (introduction, contacts, networks)."""
         return self.filter(is_published=True)
-
-    def public(self):
-        """Those with a public page: published ones, and every other municipality or region
-        with a published partnership, project or story of its own or as a confirmed
-        Swedish party (its page is then made from those records alone)."""
-        from partnerships.models import Partnership, PartnershipParty
-        from portal.parties import involvement_exists
-        from projects.models import Project, ProjectParticipant, Story
-
-        return self.filter(
-            Q(is_published=True)
-            | involvement_exists(Partnership.objects.published(), PartnershipParty, "partnership")
-            | involvement_exists(Project.objects.published(), ProjectParticipant, "project")
-            | Exists(Story.objects.published().filter(municipality=OuterRef("pk")))
-        )
 
 
 class Municipality(TimestampedModel, ReviewedModel, NaturalKeyModel):

@@ -68,8 +68,8 @@ def refresh_party_municipalities(rows, *, newly_shared_wait: bool = False) -> in
     With `newly_shared_wait` (an organisation turned out to be, or to be another, Swedish
     municipality), a row that now shares its record with a municipality it did not before
     waits for that municipality's confirmation, as if the municipality had just been named."""
-    from contacts.models import Organisation
-
+    # The organisations' model, as the rows name it (contacts stands above this module).
+    Organisation = rows.model._meta.get_field("organisation").related_model
     record_field = "project" if hasattr(rows.model, "project_id") else "partnership"
     swedish = Organisation.objects.filter(swedish_party_q())
     shared = rows.filter(organisation__in=swedish).exclude(
@@ -206,46 +206,6 @@ def needs_confirmation(organisation, *, owner_id, user) -> bool:
     if organisation.municipality_id == owner_id:
         return False
     return organisation.municipality_id not in municipality_ids(user)
-
-
-def own_organisations(municipality_ids=None) -> dict:
-    """Each municipality's or region's own organisation (the one that is it), by
-    municipality id: where there are several, the one named like the municipality, else
-    the oldest. One query."""
-    from contacts.models import Organisation
-
-    rows = Organisation.objects.filter(swedish_party_q()).select_related("municipality")
-    if municipality_ids is not None:
-        rows = rows.filter(municipality__in=municipality_ids)
-    chosen: dict = {}
-    named_alike: set = set()
-    for organisation in rows.order_by("pk"):
-        municipality = organisation.municipality
-        alike = organisation.name in (
-            municipality.name,
-            municipality.display_name,
-            municipality.short_name,
-        )
-        if municipality.pk not in chosen or (alike and municipality.pk not in named_alike):
-            chosen[municipality.pk] = organisation
-            if alike:
-                named_alike.add(municipality.pk)
-    return chosen
-
-
-def new_own_organisation(municipality):
-    """An unsaved organisation that is the municipality or region itself, named as it
-    names itself ("Trollhättans Stad", "Region Skåne")."""
-    from contacts.models import Organisation, OrganisationKind
-
-    return Organisation(
-        name=municipality.public_name,
-        kind=OrganisationKind.REGION
-        if municipality.kind == "region"
-        else OrganisationKind.MUNICIPALITY,
-        country_id=SWEDEN,
-        municipality=municipality,
-    )
 
 
 # --- What partnerships and projects, and their participant rows, share -------------------

@@ -19,7 +19,7 @@ Environment variables:
                    0 turns the page cache off)
     PUBLIC_FRAGMENT_CACHE_SECONDS  how long a fragment of a public page (a municipality's
                    page, a list's row) is kept under its record's version (default:
-                   86400; 0 turns the fragments off, see portal/fragments.py)
+                   86400; 0 turns the fragments off, see public/fragments.py)
     BENCH_BARE_VIEW  "1" adds the empty view /_bench/tom/ for bench/load.py (default: off)
     MAP_TILE_URL   a tile URL template for the partner map, e.g.
                    https://{s}.tile.example.org/{z}/{x}/{y}.png (default: empty, no tiles:
@@ -41,7 +41,7 @@ Production (PRODUCTION=1, set by `make serve`):
       warns about them, and is clean with the real production settings.
     * The health check /halsa/ is exempt from the HTTPS redirect, for the proxy's probes.
 
-Always on: Content-Security-Policy (portal/security.py; strict on the public site, with
+Always on: Content-Security-Policy (operations/security.py; strict on the public site, with
 inline scripts and styles allowed under /admin/ only, because the Django admin and
 django-import-export templates use them), nosniff, same-origin referrer policy,
 X-Frame-Options DENY, and a Swedish 503 page when the database cannot be reached.
@@ -115,18 +115,21 @@ INSTALLED_APPS = [
     "api",
     "quality",
     "maps",  # its template filters
+    "operations",
+    "public",
+    "datasets",
 ]
 
 MIDDLEWARE = [
-    # Public reads from a database replica, when there is one (portal/db_router.py).
-    "portal.db_router.ReplicaReadsMiddleware",
+    # Public reads from a database replica, when there is one (operations/db_router.py).
+    "operations.db_router.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page, and 304 Not Modified when the browser already has it.
     "django.middleware.http.ConditionalGetMiddleware",
-    "portal.security.ContentSecurityPolicyMiddleware",
-    # Public pages from the cache, before sessions and the rest (portal/page_cache.py).
-    "portal.page_cache.PublicPageCacheMiddleware",
+    "operations.security.ContentSecurityPolicyMiddleware",
+    # Public pages from the cache, before sessions and the rest (operations/page_cache.py).
+    "operations.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,7 +139,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Inside the others, so that its process_exception sees a view's database errors first.
-    "portal.health.DatabaseUnavailableMiddleware",
+    "operations.health.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a lockout into the Swedish lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -158,18 +161,18 @@ CACHES = {
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}
     ),
-    # The public pages' content version (portal/page_cache.py) must be one for every process,
+    # The public pages' content version (operations/page_cache.py) must be one for every process,
     # or a gunicorn worker would go on serving a page that another worker's save made stale:
     # Redis, or without it a folder that the processes of this machine share.
     "versions": (
         REDIS_CACHE
         if REDIS_URL
         else {
-            "BACKEND": "portal.fragments.UnculledFileBasedCache",
+            "BACKEND": "public.fragments.UnculledFileBasedCache",
             "LOCATION": os.environ.get("CACHE_DIR") or BASE_DIR / ".cache" / "versions",
         }
     ),
-    # Fragments of public pages, each under its record's version (portal/fragments.py):
+    # Fragments of public pages, each under its record's version (public/fragments.py):
     # Redis, or each process's memory (at most MAX_ENTRIES, a municipality's page is
     # about 200 KB).
     "fragments": (
@@ -186,7 +189,7 @@ CACHES = {
 # browsers and proxies for PUBLIC_PAGE_MAX_AGE. 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 3600))
 PUBLIC_PAGE_MAX_AGE = 60
-# Fragments of public pages, kept under their records' versions (portal/fragments.py);
+# Fragments of public pages, kept under their records' versions (public/fragments.py);
 # they work with the page cache on or off. 0 turns them off.
 PUBLIC_FRAGMENT_CACHE_SECONDS = int(os.environ.get("PUBLIC_FRAGMENT_CACHE_SECONDS", 86400))
 
@@ -225,7 +228,7 @@ DATABASES = {
     )
 }
 # Read-only replicas (DATABASE_REPLICA_URL, one URL or a comma-separated list): public GET
-# and HEAD requests read from one, everything else uses "default" (portal/db_router.py).
+# and HEAD requests read from one, everything else uses "default" (operations/db_router.py).
 # In tests they mirror "default", so a TestCase sees one database.
 replica_urls = env_list("DATABASE_REPLICA_URL", "")
 DATABASE_REPLICAS = [
@@ -235,7 +238,7 @@ DATABASE_REPLICAS = [
 for alias, url in zip(DATABASE_REPLICAS, replica_urls, strict=True):
     DATABASES[alias] = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     DATABASES[alias]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"] if DATABASE_REPLICAS else []
+DATABASE_ROUTERS = ["operations.db_router.ReplicaRouter"] if DATABASE_REPLICAS else []
 for database in DATABASES.values():
     if database["ENGINE"] == "django.db.backends.postgresql":
         # No JIT compilation: the portal's queries read thousands of rows, not millions, and
@@ -315,7 +318,7 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "").strip()
 MAP_TILE_SOURCES = [tile_source(MAP_TILE_URL)] if MAP_TILE_URL else []
 
-# Content-Security-Policy, set by portal.security.ContentSecurityPolicyMiddleware. The public
+# Content-Security-Policy, set by operations.security.ContentSecurityPolicyMiddleware. The public
 # pages run no inline script or style (JSON-LD is data, not script). The Django admin and
 # django-import-export use inline scripts, event handlers and style attributes, so paths
 # under CSP_RELAXED_PATHS get the same policy with 'unsafe-inline' for scripts and styles.

@@ -4,11 +4,11 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import include, path
 
-from portal.confirmations import confirmations_view
-from projects.urls import story_urlpatterns
 from public.feeds import MunicipalityProjectFeed, PartnerRequestFeed, ProjectFeed
+from public.projects.urls import story_urlpatterns
 from public.sitemaps import SITEMAPS
 from public.views import bare, robots_txt
+from quality.confirmations import confirmations_view
 
 admin.site.site_header = "Internationella samarbeten – redigering"
 admin.site.site_title = "Internationella samarbeten"
@@ -24,11 +24,11 @@ urlpatterns = [
     path("admin/datakvalitet/", include("quality.urls")),
     path("admin/bekrafta/", admin.site.admin_view(confirmations_view), name="confirmations"),
     path("admin/", admin.site.urls),
-    path("samarbeten/", include("partnerships.urls")),
-    path("projekt/", include("projects.urls")),
-    path("natverk/", include("networks.urls")),
+    path("samarbeten/", include("public.partnerships.urls")),
+    path("projekt/", include("public.projects.urls")),
+    path("natverk/", include("public.networks.urls")),
     path("berattelser/", include(story_urlpatterns)),
-    path("soker-partner/", include("seeking.urls")),
+    path("soker-partner/", include("public.seeking.urls")),
     path(
         "sitemap.xml",
         index,

@@ -299,7 +299,7 @@ class Project(SharedRecordMixin, TimestampedModel, ReviewedModel, NaturalKeyMode
         constraints = [*period_constraints("project"), *money_constraints()]
         indexes = [
             # The public list's order, for its published rows: a page's keys, the count and
-            # deep pages are read from this index alone (portal/listing.py).
+            # deep pages are read from this index alone (public/listing.py).
             models.Index(
                 fields=["-start_date", "title", "id"],
                 condition=Q(is_published=True),

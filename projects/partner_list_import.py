@@ -42,6 +42,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from contacts.models import Organisation, OrganisationKind, OrganisationName
+from contacts.own import new_own_organisation, own_organisations
+from operations.page_cache import content_changed
 from portal.choices import Currency
 from portal.countries import SWEDEN, country_code_for, country_suggestions
 from portal.formatting import DatePrecision, format_megabytes, format_money, join_swedish
@@ -53,12 +55,9 @@ from portal.names import (
     organisation_name_key,
     organisation_name_keys,
 )
-from portal.page_cache import content_changed
 from portal.parties import (
     is_swedish_party,
     needs_confirmation,
-    new_own_organisation,
-    own_organisations,
     party_municipality_id,
 )
 from portal.roles import is_national_editor

@@ -16,7 +16,7 @@ import tablib
 from import_export.fields import Field
 
 from contacts.keys import organisation_key
-from portal import fragments
+from operations import page_cache
 from portal.choices import Currency
 from portal.countries import SWEDEN
 from portal.formatting import DatePrecision
@@ -91,9 +91,9 @@ class ProjectResource(PeriodResource):
     def import_data(self, *args, **kwargs):
         # Each project's filter values and search document once, after all its rows, fields
         # and participants, and the public pages' fragments renewed once.
-        # fragments.bulk() outermost: the pages are renewed after the filter values and
+        # page_cache.bulk() outermost: the pages are renewed after the filter values and
         # the documents are written, so no request between caches them half done.
-        with fragments.bulk(), facets.batch(), search_index.batch():
+        with page_cache.bulk(), facets.batch(), search_index.batch():
             return super().import_data(*args, **kwargs)
 
     def after_create_records(self, instances):

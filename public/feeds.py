@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from portal.formatting import swedish_date
-from portal.models import Municipality
-from portal.selectors import listed_projects
-from seeking.selectors import partner_request_queryset
+from public.seeking.selectors import partner_request_queryset
+from public.selectors import listed_projects, public_municipalities
 
 FEED_SIZE = 50
 
@@ -74,7 +73,7 @@ class ProjectFeed(Feed):
 
 class MunicipalityProjectFeed(ProjectFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Municipality.objects.public(), slug=slug)
+        return get_object_or_404(public_municipalities(), slug=slug)
 
     def title(self, municipality):
         return f"Nya och ändrade projekt i {municipality.public_name} – Internationella samarbeten"

@@ -8,10 +8,10 @@ from django.utils.http import urlencode
 from contacts.models import Organisation, OrganisationName, Person
 from networks.models import Network
 from partnerships.models import Partnership
-from portal.filters import MAX_QUERY_LENGTH
-from portal.models import Municipality
 from projects.models import Project, Story
 from public import search_involvement as involvement
+from public.filters import MAX_QUERY_LENGTH
+from public.selectors import public_municipalities
 from search import query as documents
 from search.models import Kind
 from seeking.models import PartnerRequest
@@ -69,7 +69,7 @@ def searched_kinds() -> dict:
         return queryset.only("slug", *snippet, *fields), snippet
 
     return {
-        Kind.MUNICIPALITY: shown(Municipality.objects.public(), ("intro",), "name", "display_name"),
+        Kind.MUNICIPALITY: shown(public_municipalities(), ("intro",), "name", "display_name"),
         Kind.PARTNERSHIP: shown(
             Partnership.objects.published().select_related("municipality"),
             ("background", "name"),

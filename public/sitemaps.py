@@ -8,9 +8,9 @@ from django.utils.functional import cached_property
 
 from networks.models import Network
 from partnerships.models import Partnership
-from portal.models import Municipality
 from projects.models import Project
-from seeking.sitemaps import PartnerRequestSitemap
+from public.seeking.sitemaps import PartnerRequestSitemap
+from public.selectors import public_municipalities
 
 SLUG_PLACEHOLDER = "slug-placeholder"
 
@@ -77,7 +77,7 @@ class MunicipalitySitemap(RecordSitemap):
     url_name = "portal:municipality_detail"
 
     def records(self):
-        return Municipality.objects.public()
+        return public_municipalities()
 
 
 class PartnershipSitemap(RecordSitemap):

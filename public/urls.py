@@ -1,10 +1,9 @@
 from django.urls import path
 
 from maps import partner_map as maps
-from portal import health
+from operations import health
 from public import search as search_views
 from public import views
-from stats import statistics
 
 app_name = "portal"
 
@@ -17,6 +16,6 @@ urlpatterns = [
     path("sok/", search_views.search, name="search"),
     path("karta/", maps.map_page, name="map"),
     path("karta/<slug:code>/", maps.map_country_page, name="map_country"),
-    path("statistik/", statistics.statistics_page, name="statistics"),
+    path("statistik/", views.statistics_page, name="statistics"),
     path("halsa/", health.health, name="health"),
 ]

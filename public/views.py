@@ -9,16 +9,24 @@ from django.views.decorators.http import require_GET, require_safe
 
 from maps.partner_map import municipality_partner_map
 from partnerships.models import Partnership
-from portal import fragments
 from portal.models import Concept, ConceptCategory, Municipality, MunicipalityKind
-from portal.selectors import (
+from projects.models import Project
+from public import fragments
+from public.selectors import (
     municipalities_with_counts,
     municipality_page,
     municipality_summary,
+    public_municipalities,
     published_municipalities,
 )
-from portal.structured_data import municipality_data
-from projects.models import Project
+from public.structured_data import municipality_data
+from stats.statistics import (
+    GROUP_NOTE_ID,
+    StatisticsFilter,
+    compute_statistics,
+    group_coverage,
+    scope_text,
+)
 
 RECENT_COUNT = 6
 
@@ -41,7 +49,7 @@ def home(request):
         request,
         "portal/home.html",
         {
-            "municipality_count": Municipality.objects.public().count(),
+            "municipality_count": public_municipalities().count(),
             "recent_projects": recent_projects,
             "recent_partnerships": recent_partnerships,
         },
@@ -51,7 +59,7 @@ def home(request):
 def municipality_list(request):
     """The published municipalities by county, and how many of all Sweden's have a page."""
     municipalities = municipalities_with_counts(
-        Municipality.objects.public()
+        public_municipalities()
         .select_related("county")
         .only("slug", "name", "display_name", "short_name", "kind", "county__name", "county__code")
         .order_by("county__name", "short_name")
@@ -80,14 +88,14 @@ def municipality_list(request):
 
 def municipality_detail(request, slug):
     """The page is kept whole under the municipality's fragment version, which moves
-    whenever anything it shows changes (portal/fragments.py): a repeat request costs cache
+    whenever anything it shows changes (public/fragments.py): a repeat request costs cache
     reads and no query."""
     return fragments.cached_record_page(
         request,
         "municipality",
         slug,
         find=lambda: get_object_or_404(
-            Municipality.objects.public().select_related("county", "contact_centre"), slug=slug
+            public_municipalities().select_related("county", "contact_centre"), slug=slug
         ),
         render=lambda municipality: render_municipality_page(request, municipality),
     )
@@ -153,3 +161,33 @@ def robots_txt(request):
 def bare(request):
     """A view that does nothing: the ceiling bench/load.py measures pages against."""
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+def statistics_page(request):
+    filterset = StatisticsFilter(request.GET or None, queryset=public_municipalities())
+    municipalities = filterset.qs
+    form = filterset.form
+    for name in form.errors:
+        if name in form.fields:
+            form.fields[name].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": f"{form[name].auto_id}-fel"}
+            )
+    group_field = form.fields["group"].widget.attrs
+    group_field["aria-describedby"] = " ".join(
+        filter(None, [group_field.get("aria-describedby"), GROUP_NOTE_ID])
+    )
+    kind = form.cleaned_data.get("kind") if filterset.is_bound else None
+    stats = compute_statistics(municipalities, kind=kind or None)
+    return render(
+        request,
+        "portal/statistics.html",
+        {
+            "filter": filterset,
+            "is_filtered": any(request.GET.values()),
+            "stats": stats,
+            "scope": scope_text(form, stats.municipality_count),
+            "group_coverage": group_coverage(form, public_municipalities()),
+            "group_note_id": GROUP_NOTE_ID,
+            "nav": "statistik",
+        },
+    )

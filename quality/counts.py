@@ -1,7 +1,7 @@
 """The admin front page's counts ("Att granska" and the Datakvalitet box) and the overview
 of Datakvalitet, kept in the cache until something they count may have changed.
 
-A key names all they depend on: the content version (portal.page_cache: any save, delete
+A key names all they depend on: the content version (operations.page_cache: any save, delete
 or many-to-many change of the portal's content moves it on), the version of the link
 checks (moved by every LinkCheck saved or deleted, see QualityConfig.ready), today's date
 (what needs review, what is live) and the user's scope: one for every national editor, one
@@ -16,9 +16,9 @@ from django.core.cache import cache, caches
 from django.urls import get_script_prefix
 from django.utils import timezone
 
-from portal.confirmations import awaiting_count
-from portal.page_cache import content_version
+from operations.page_cache import content_version
 from portal.roles import is_national_editor
+from quality.confirmations import awaiting_count
 from quality.rules import (
     RULES_BY_SLUG,
     NotReviewedCounts,

@@ -47,7 +47,7 @@ def municipalities(ids) -> dict[int, Text]:
         "pk", "name", "short_name", "display_name", "intro"
     )
     # Whether a municipality has a page of its own is decided when it is found
-    # (Municipality.objects.public()): it can follow from any record that involves it.
+    # (public.selectors.public_municipalities()): it can follow from any record that involves it.
     return {
         pk: Text(True, name, [short_name, display_name], [intro])
         for pk, name, short_name, display_name, intro in rows

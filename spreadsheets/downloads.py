@@ -12,7 +12,7 @@ instance of every theme, country and organisation for every row that names it, m
 shared instances: `Table` holds a small table (themes, countries …) once per download, or
 the organisations a chunk names once per chunk, and `many_to_many_ids` reads the links.
 
-Each app names its columns (`projects/downloads.py` …): a Swedish header for the
+Each app names its columns (`public/projects/downloads.py` …): a Swedish header for the
 spreadsheets, an English key for JSON, and a function of the object. Text cells are
 escaped against formula injection as in the admin's exports. People's e-mail and phone come
 only through `Person.public_email` / `public_phone` (personal data).

@@ -36,8 +36,8 @@ from import_export.instance_loaders import ModelInstanceLoader
 from import_export.resources import Diff
 from simple_history.models import HistoricalRecords
 
+from operations.page_cache import content_changed
 from portal.formatting import DatePrecision
-from portal.page_cache import content_changed
 from portal.roles import is_national_editor
 from portal.scoping import can_edit, municipality_ids
 from spreadsheets.bulk_import import copy_into_history, copy_links_into_history

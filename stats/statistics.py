@@ -67,7 +67,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, ExtractYear
-from django.shortcuts import render
 from django.utils import timezone
 
 from networks.models import Membership
@@ -1026,43 +1025,14 @@ def scope_text(form, count: int) -> str:
     return f"Publicerade {who} {where}, {count} {singular if count == 1 else plural}."
 
 
-def group_coverage(form) -> dict:
-    """How many of the published kommuner in the chosen county have a municipality group."""
+def group_coverage(form, municipalities) -> dict:
+    """How many of the kommuner with a page (`municipalities`) in the chosen county have a
+    municipality group."""
     data = getattr(form, "cleaned_data", {})
-    kommuner = Municipality.objects.public().filter(kind=MunicipalityKind.MUNICIPALITY)
+    kommuner = municipalities.filter(kind=MunicipalityKind.MUNICIPALITY)
     if data.get("county"):
         kommuner = kommuner.filter(county=data["county"])
     coverage = kommuner.aggregate(
         kommuner=Count("pk"), with_group=Count("pk", filter=~Q(municipality_group=""))
     )
     return {**coverage, "county": data.get("county")}
-
-
-def statistics_page(request):
-    filterset = StatisticsFilter(request.GET or None, queryset=Municipality.objects.public())
-    municipalities = filterset.qs
-    form = filterset.form
-    for name in form.errors:
-        if name in form.fields:
-            form.fields[name].widget.attrs.update(
-                {"aria-invalid": "true", "aria-describedby": f"{form[name].auto_id}-fel"}
-            )
-    group_field = form.fields["group"].widget.attrs
-    group_field["aria-describedby"] = " ".join(
-        filter(None, [group_field.get("aria-describedby"), GROUP_NOTE_ID])
-    )
-    kind = form.cleaned_data.get("kind") if filterset.is_bound else None
-    stats = compute_statistics(municipalities, kind=kind or None)
-    return render(
-        request,
-        "portal/statistics.html",
-        {
-            "filter": filterset,
-            "is_filtered": any(request.GET.values()),
-            "stats": stats,
-            "scope": scope_text(form, stats.municipality_count),
-            "group_coverage": group_coverage(form),
-            "group_note_id": GROUP_NOTE_ID,
-            "nav": "statistik",
-        },
-    )

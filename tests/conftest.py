@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from portal.initial_data import load_initial_data
+from datasets.initial_data import load_initial_data
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,4 +1,4 @@
-"""Where portal/db_router.py sends reads and writes, without a second database: the router's
+"""Where operations/db_router.py sends reads and writes, without a second database: the router's
 decisions and the middleware's choice of requests. tests/production/test_replica.py serves the
 portal on a real PostgreSQL primary and streaming replica."""
 
@@ -11,10 +11,10 @@ from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
 
-from portal import db_router
-from portal.db_router import ReplicaReadsMiddleware, ReplicaRouter
+from operations import db_router
+from operations.db_router import ReplicaReadsMiddleware, ReplicaRouter
+from operations.page_cache import VERSION_KEY
 from portal.models import Municipality
-from portal.page_cache import VERSION_KEY
 
 REPLICAS = ["replica_1", "replica_2"]
 

@@ -7,7 +7,7 @@ from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.db.models import Model
 
-from portal.initial_data import FIXTURE_FILES, FIXTURES_DIR, FixtureError, load_initial_data
+from datasets.initial_data import FIXTURE_FILES, FIXTURES_DIR, FixtureError, load_initial_data
 from portal.models import Municipality
 from projects.models import Project
 
@@ -85,7 +85,7 @@ def test_an_invalid_object_in_a_fixture_names_the_rule(tmp_path):
 def test_the_command_fails_loudly_on_a_broken_fixture(monkeypatch, tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("- model: portal.nothing\n  fields: {}\n", encoding="utf-8")
-    monkeypatch.setattr("portal.initial_data.FIXTURE_FILES", [str(broken)])
+    monkeypatch.setattr("datasets.initial_data.FIXTURE_FILES", [str(broken)])
     with pytest.raises(CommandError, match="okänd modell"):
         call_command("load_initial_data")
 

@@ -656,7 +656,7 @@ def test_the_admin_index_and_the_page_keep_their_query_counts(
 ):
     plant_every_problem(times)
     for client in (national_editor_client, coordinator_client):
-        # 32, one more for "Att bekräfta" (portal/confirmations.py) and four for the
+        # 32, one more for "Att bekräfta" (quality/confirmations.py) and four for the
         # organisations with the same distinctive words (names, other names, scope).
         with django_assert_max_num_queries(37):
             assert client.get(reverse("admin:index")).status_code == 200

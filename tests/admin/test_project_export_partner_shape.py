@@ -15,8 +15,8 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Organisation
+from contacts.own import own_organisations
 from portal.models import Country
-from portal.parties import own_organisations
 from portal.scoping import visible
 from projects.models import ParticipantRole, Programme, Project
 from projects.partner_list_import import (

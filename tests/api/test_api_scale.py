@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from api.queries import public_organisations
 from contacts.models import Organisation
-from portal import selectors
 from projects.models import Project
+from public import selectors
 from tests.api.test_api_queries import grow_published
 from tests.factories import make_project, municipality
 

@@ -1,5 +1,5 @@
 """The public pages run under a strict Content-Security-Policy, so they must contain no inline
-script, event handler or style attribute; the admin gets a relaxed policy (portal/security.py)."""
+script, event handler or style attribute; the admin gets a relaxed policy (operations/security.py)."""
 
 from html.parser import HTMLParser
 

@@ -1,5 +1,5 @@
 """/halsa/ reports the database and the cache; a database that cannot be reached while a page
-is built gives the Swedish 503 page, never a stack trace (portal/health.py)."""
+is built gives the Swedish 503 page, never a stack trace (operations/health.py)."""
 
 import sys
 import types
@@ -8,7 +8,7 @@ import pytest
 from django.db.utils import InterfaceError, OperationalError
 from django.urls import path, reverse
 
-from portal import health
+from operations import health
 
 pytestmark = pytest.mark.django_db
 

@@ -115,14 +115,14 @@ def test_the_site_keeps_serving_when_redis_is_down(client, settings, caplog):
 def test_without_redis_every_process_sees_a_change_at_once(client, page_cache):
     """gunicorn's workers keep pages in their own memory; the content version is shared
     (a folder), so a save in one worker makes a page stale in all of them."""
-    from portal.page_cache import content_version
+    from operations.page_cache import content_version
     from tests.production.processes import manage, production_env
 
     def version_in_another_process() -> str:
         result = manage(
             "shell",
             "-c",
-            "from portal.page_cache import content_version; print(content_version())",
+            "from operations.page_cache import content_version; print(content_version())",
             env=production_env(REDIS_URL="", PRODUCTION="0"),
         )
         assert result.returncode == 0, result.stderr

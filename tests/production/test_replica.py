@@ -229,7 +229,7 @@ def test_a_write_in_a_public_request_moves_its_later_reads_to_the_primary(cluste
 import json
 from django.http import HttpResponse
 from django.test import RequestFactory
-from portal.db_router import ReplicaReadsMiddleware
+from operations.db_router import ReplicaReadsMiddleware
 from portal.models import Municipality
 
 seen = {{}}

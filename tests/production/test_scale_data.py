@@ -7,9 +7,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 
 from contacts.models import Organisation, Person
+from datasets import scale_data
 from networks.models import Membership, Network
 from partnerships.models import Partnership
-from portal import scale_data
 from portal.models import Municipality
 from projects.models import ParticipantRole, Project, ProjectParticipant
 

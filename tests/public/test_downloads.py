@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from contacts.models import Organisation, Person
 from partnerships.models import Partnership, PartnershipParty
 from portal.models import Country, FundingSource, Theme
-from projects.downloads import COLUMNS, ProjectDownloadView
 from projects.models import ParticipantRole, Project, ProjectParticipant
+from public.projects.downloads import COLUMNS, ProjectDownloadView
 from spreadsheets import downloads, formats
 from spreadsheets.downloads import listed
 from spreadsheets.formats import CSV

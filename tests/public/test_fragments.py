@@ -1,4 +1,4 @@
-"""Fragments of public pages (portal/fragments.py): a municipality's page and each row of the
+"""Fragments of public pages (public/fragments.py): a municipality's page and each row of the
 project and partnership lists are kept under their records' versions. A repeat request costs
 no query; after an edit the next request shows it, and only what shows the edited record is
 rendered again."""
@@ -10,12 +10,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-import portal.listing
+import public.listing
 from networks.models import Membership, Network
+from operations import page_cache
 from partnerships.models import Partnership
-from portal import fragments
 from portal.models import Country, Municipality
 from projects.models import Project, ProjectParticipant
+from public import fragments
 from tests.public.test_shared_records import own_organisation
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def test_an_edit_renders_only_the_edited_row_again(client, monkeypatch):
     rename(project_a, "Bara den här raden är ny")
 
     rendered = []
-    get_template = portal.listing.get_template
+    get_template = public.listing.get_template
 
     def counting(name):
         template = get_template(name)
@@ -94,7 +95,7 @@ def test_an_edit_renders_only_the_edited_row_again(client, monkeypatch):
 
         return Counting()
 
-    monkeypatch.setattr(portal.listing, "get_template", counting)
+    monkeypatch.setattr(public.listing, "get_template", counting)
     html = client.get(LIST).content.decode()
     assert "Bara den här raden är ny" in html
     assert rendered == [project_a.pk]  # B's row came from the cache, under its old version
@@ -166,7 +167,7 @@ def test_a_reference_name_renews_every_fragment(client):
 
 
 def test_a_bulk_change_without_signals_renews_every_fragment(client):
-    from portal.page_cache import content_changed
+    from operations.page_cache import content_changed
 
     project = Project.objects.published().filter(municipality__slug="vaxjo").first()
     client.get("/kommuner/vaxjo/")
@@ -215,7 +216,7 @@ def test_pages_come_from_the_database_when_the_cache_does_not_answer(client, mon
 def test_an_import_looks_up_no_pages_and_renews_every_fragment_once_at_its_end(
     client, django_capture_on_commit_callbacks
 ):
-    """Inside fragments.bulk() (the spreadsheet import, the fixture loader) a save costs no
+    """Inside page_cache.bulk() (the spreadsheet import, the fixture loader) a save costs no
     queries to find the pages it shows on; when the block's transaction commits every page
     is made anew."""
     project = Project.objects.published().filter(municipality__slug="vaxjo").first()
@@ -231,7 +232,7 @@ def test_an_import_looks_up_no_pages_and_renews_every_fragment_once_at_its_end(
     alone = queries_of_rename("Ett nytt namn")
     assert "Ett nytt namn" in client.get("/kommuner/vaxjo/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        with fragments.bulk():
+        with page_cache.bulk():
             assert queries_of_rename("Importerat nytt namn") < alone  # no look-up of pages
             assert "Importerat nytt namn" not in client.get("/kommuner/vaxjo/").content.decode()
         # Not before the commit: a request meanwhile would keep the old page as new.

@@ -4,8 +4,8 @@ answer bad input calmly in Swedish."""
 import pytest
 from django.utils.html import strip_tags
 
-from portal.listing import PAGE_SIZE
 from projects.models import Project
+from public.listing import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +205,7 @@ def test_every_list_filters_by_municipality(client, path):
 
 
 def test_a_page_lists_its_rows_in_the_lists_order(client):
-    """Pages are read as keys first, then rows (portal/listing.py): the rows keep the order."""
+    """Pages are read as keys first, then rows (public/listing.py): the rows keep the order."""
     import datetime
 
     from projects.models import Project

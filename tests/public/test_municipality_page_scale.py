@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import strip_tags
 
 from portal.models import Municipality
-from portal.selectors import PROJECTS_SHOWN
+from public.selectors import PROJECTS_SHOWN
 from tests.factories import make_project
 
 pytestmark = pytest.mark.django_db

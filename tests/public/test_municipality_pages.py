@@ -6,6 +6,8 @@ import re
 import pytest
 from django.utils.html import strip_tags
 
+from public.selectors import public_municipalities
+
 pytestmark = pytest.mark.django_db
 
 
@@ -119,7 +121,7 @@ def test_a_long_project_list_shows_ten_and_links_to_the_rest(client):
     import datetime
 
     from partnerships.models import Partnership
-    from portal.selectors import PROJECTS_SHOWN
+    from public.selectors import PROJECTS_SHOWN
     from tests.factories import make_project
 
     vushtrri = Partnership.objects.get(slug="vaxjo-vushtrri")
@@ -162,7 +164,7 @@ def test_the_municipality_list_groups_by_county_and_counts_all_of_sweden(client)
     response = client.get("/kommuner/")
 
     html = response.content.decode()
-    with_page = Municipality.objects.public().filter(kind="kommun").count()
+    with_page = public_municipalities().filter(kind="kommun").count()
     assert f"{with_page} av Sveriges 290 kommuner har en sida" in html
     counties = [county.name for county, members in response.context["counties"]]
     assert counties == sorted(counties)
@@ -171,7 +173,7 @@ def test_the_municipality_list_groups_by_county_and_counts_all_of_sweden(client)
     assert '<th scope="rowgroup" colspan="5" id="lan-07">Kronobergs län</th>' in html
     # A municipality with nothing public is in the admin's choices but not here.
     listed = {m.pk for _, members in response.context["counties"] for m in members}
-    assert listed == set(Municipality.objects.public().values_list("pk", flat=True))
+    assert listed == set(public_municipalities().values_list("pk", flat=True))
     assert Municipality.objects.exclude(pk__in=listed).exists()
 
 
@@ -200,8 +202,7 @@ def test_the_municipality_list_counts_what_published_municipalities_counts(clien
     """The list reads its counts in one GROUP BY per kind of record; they are the figures
     published_municipalities() gives each municipality (records of its own and those it
     takes part in, networks only where it wrote its page)."""
-    from portal.models import Municipality
-    from portal.selectors import municipalities_with_counts, published_municipalities
+    from public.selectors import municipalities_with_counts, published_municipalities
 
     fields = ("partnership_count", "project_count", "network_count", "story_count")
     expected = {
@@ -210,7 +211,7 @@ def test_the_municipality_list_counts_what_published_municipalities_counts(clien
     }
     counted = {
         municipality.slug: tuple(getattr(municipality, name) for name in fields)
-        for municipality in municipalities_with_counts(Municipality.objects.public())
+        for municipality in municipalities_with_counts(public_municipalities())
     }
     assert counted == expected
     assert any(any(counts) for counts in counted.values())

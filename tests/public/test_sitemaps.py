@@ -16,9 +16,10 @@ from networks.models import Network
 from partnerships.models import Partnership
 from portal.models import Municipality
 from projects.models import Project
+from public.seeking.sitemaps import PartnerRequestSitemap
+from public.selectors import public_municipalities
 from public.sitemaps import SITEMAPS, ProjectSitemap, RecordSitemap
 from seeking.models import PartnerRequest
-from seeking.sitemaps import PartnerRequestSitemap
 from tests.factories import hide_municipality, make_network, make_partnership, make_project
 from tests.seeking.factories import days_from_today, make_partner_request
 
@@ -64,7 +65,7 @@ def visible_records() -> dict:
     """Each record section's records as the models define what residents see, and the name
     of their pages' URL."""
     return {
-        "kommuner": (Municipality.objects.public(), "portal:municipality_detail"),
+        "kommuner": (public_municipalities(), "portal:municipality_detail"),
         "samarbeten": (Partnership.objects.published(), "partnerships:detail"),
         "projekt": (Project.objects.published(), "projects:detail"),
         "natverk": (Network.objects.published(), "networks:detail"),

@@ -14,6 +14,7 @@ from contacts.models import Organisation
 from partnerships.models import Partnership, PartnershipParty
 from portal.models import Country, County, Municipality
 from projects.models import Project, ProjectParticipant
+from public.selectors import public_municipalities
 from stats.statistics import IsOneOf, compute_statistics, current_memberships, other_projects
 from tests.public.test_statistics import grow
 
@@ -120,9 +121,9 @@ def test_the_figures_count_what_the_involving_rule_finds(counties):
     grow(county, 2, "e")
     on = timezone.localdate()
     for municipalities in (
-        Municipality.objects.public(),
-        Municipality.objects.public().filter(county=county),
-        Municipality.objects.public().filter(county=elsewhere, kind="kommun"),
+        public_municipalities(),
+        public_municipalities().filter(county=county),
+        public_municipalities().filter(county=elsewhere, kind="kommun"),
         Municipality.objects.none(),
     ):
         stats = compute_statistics(municipalities, on=on)
@@ -145,7 +146,7 @@ def test_the_figures_count_what_the_involving_rule_finds(counties):
 
 def test_a_party_counts_for_its_county_once_confirmed_and_while_it_takes_part(counties):
     county, _ = counties
-    municipalities = Municipality.objects.public().filter(county=county)
+    municipalities = public_municipalities().filter(county=county)
 
     def shared_figures():
         figures = {

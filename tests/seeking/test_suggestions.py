@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def suggested(partner_request) -> list[tuple[str, int, list[str]]]:
-    from seeking.selectors import partner_request_queryset
+    from public.seeking.selectors import partner_request_queryset
 
     fetched = partner_request_queryset().get(pk=partner_request.pk)
     return [

@@ -1,0 +1,1 @@
+"""Running the portal: the page cache, health checks, security headers, read replicas."""

@@ -1,0 +1,1 @@
+"""The public pages of networks: lists, filters, downloads, detail pages."""

@@ -1,0 +1,1 @@
+"""The public pages of partnerships: lists, filters, downloads, detail pages."""

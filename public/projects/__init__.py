@@ -1,0 +1,1 @@
+"""The public pages of projects: lists, filters, downloads, detail pages."""

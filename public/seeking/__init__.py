@@ -1,0 +1,1 @@
+"""The public pages of seeking: lists, filters, downloads, detail pages."""
