@@ -77,8 +77,8 @@ def staff_sessions(largest_slug: str) -> dict[str, str]:
     from django.contrib.auth.models import Group, User
     from django.contrib.sessions.backends.db import SessionStore
 
+    from access.roles import COORDINATOR, NATIONAL_EDITOR
     from portal.models import CoordinatorAssignment, Municipality
-    from portal.roles import COORDINATOR, NATIONAL_EDITOR
 
     sessions = {}
     for username, group in (("bench-redaktor", NATIONAL_EDITOR), ("bench-samordnare", COORDINATOR)):

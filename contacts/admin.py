@@ -1,10 +1,10 @@
 from django.contrib import admin
 
+from access.admin import MunicipalityAdmin
+from access.admin_base import PortalAdmin, ScopedQuerysetMixin
+from access.admin_filters import ShortRelatedOnlyFieldListFilter
 from contacts.models import ContactCentre, Organisation, OrganisationName, Person
 from contacts.resources import PersonResource
-from portal.admin import MunicipalityAdmin
-from portal.admin_base import PortalAdmin, ScopedQuerysetMixin
-from portal.admin_filters import ShortRelatedOnlyFieldListFilter
 from spreadsheets.admin import SpreadsheetAdminMixin
 
 
@@ -76,5 +76,5 @@ class ContactCentreInline(ScopedQuerysetMixin, admin.StackedInline):
     max_num = 1
 
 
-# The municipality's form (portal/admin.py) edits its contact centre too.
+# The municipality's form (access/admin.py) edits its contact centre too.
 MunicipalityAdmin.inlines = [*MunicipalityAdmin.inlines, ContactCentreInline]

@@ -1,5 +1,5 @@
 """Contact people as a spreadsheet. A person belongs to no municipality: a coordinator
-may add people, and change the ones they reach (portal.scoping)."""
+may add people, and change the ones they reach (access.scoping)."""
 
 from import_export.fields import Field
 

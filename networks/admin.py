@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from access.admin_base import PortalAdmin, PublishAdminMixin, ScopedQuerysetMixin
 from networks.models import Membership, MembershipRole, Network
 from networks.resources import MembershipResource
-from portal.admin_base import PortalAdmin, PublishAdminMixin, ScopedQuerysetMixin
 from spreadsheets.admin import SpreadsheetAdminMixin
 
 

@@ -7,8 +7,8 @@ class OperationsConfig(AppConfig):
     verbose_name = "Drift"
 
     def ready(self):
+        from access.roles import OUR_APPS
         from operations.page_cache import content_changed
-        from portal.roles import OUR_APPS
 
         # Any change to the portal's content renders the public pages anew.
         for app_label in OUR_APPS:

@@ -1,10 +1,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from partnerships.models import ExchangeProgramme, Partnership, PartnershipParty
-from partnerships.resources import PartnershipResource
-from partnerships.twin_town_import_admin import TwinTownImportAdminMixin
-from portal.admin_base import (
+from access.admin_base import (
     NeedsReviewFilter,
     PartyRowAdminMixin,
     PortalAdmin,
@@ -13,9 +10,12 @@ from portal.admin_base import (
     ScopedQuerysetMixin,
     SwedishPartiesAdminMixin,
 )
-from portal.admin_filters import PERIOD_FIELDSET, PeriodAdminMixin, PeriodStatusFilter
+from access.admin_filters import PERIOD_FIELDSET, PeriodAdminMixin, PeriodStatusFilter
+from access.scoping import editable
+from partnerships.models import ExchangeProgramme, Partnership, PartnershipParty
+from partnerships.resources import PartnershipResource
+from partnerships.twin_town_import_admin import TwinTownImportAdminMixin
 from portal.choices import ActivityLevel
-from portal.scoping import editable
 from spreadsheets.admin import SpreadsheetAdminMixin
 
 

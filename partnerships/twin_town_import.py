@@ -38,6 +38,8 @@ from collections.abc import Callable, Iterable, Sequence
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from access.roles import is_national_editor
+from access.scoping import municipality_ids, needs_confirmation
 from contacts.models import Organisation, OrganisationKind, OrganisationName
 from contacts.own import new_own_organisation, own_organisations
 from operations.page_cache import content_changed
@@ -53,12 +55,9 @@ from portal.names import (
     organisation_name_keys,
 )
 from portal.parties import (
-    needs_confirmation,
     party_municipality_id,
     swedish_party_q,
 )
-from portal.roles import is_national_editor
-from portal.scoping import municipality_ids
 from search import index as search_index
 from search.models import Kind
 from spreadsheets.bulk_import import StalePlanError, create_with_history, unique_slug

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from access.roles import is_national_editor
 from contacts.models import Organisation
 from partnerships.twin_town_import import (
     MAX_FILE_SIZE,
@@ -21,7 +22,6 @@ from partnerships.twin_town_import import (
     twin_towns_import,
     twin_towns_plan,
 )
-from portal.roles import is_national_editor
 from spreadsheets.bulk_import import confirm_staged, stage_preview
 
 SESSION_KEY = "twin_town_import"

@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_migrate
 
 
 class PortalConfig(AppConfig):
@@ -11,7 +10,3 @@ class PortalConfig(AppConfig):
         from portal.sqlite import use_unicode_like
 
         connection_created.connect(use_unicode_like, dispatch_uid="portal-unicode-like")
-
-        from portal.roles import sync_roles_after_migrate
-
-        post_migrate.connect(sync_roles_after_migrate, sender=self)

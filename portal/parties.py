@@ -194,20 +194,6 @@ def involvement_exists(records, through_model, record_field: str, outer: str = "
     return owned | taking_part
 
 
-def needs_confirmation(organisation, *, owner_id, user) -> bool:
-    """Whether a party row naming `organisation` waits for its municipality's word: it is
-    another Swedish municipality or region than the record's owner, named by a user who
-    neither coordinates it nor edits nationally (None: the command line, trusted)."""
-    from portal.roles import is_national_editor
-    from portal.scoping import municipality_ids
-
-    if user is None or is_national_editor(user) or not is_swedish_party(organisation):
-        return False
-    if organisation.municipality_id == owner_id:
-        return False
-    return organisation.municipality_id not in municipality_ids(user)
-
-
 # --- What partnerships and projects, and their participant rows, share -------------------
 
 
@@ -303,12 +289,3 @@ class PartyRowMixin:
     def swedish_municipality(self):
         """The Swedish municipality or region this row is, once confirmed; else None."""
         return confirmed_municipality(self)
-
-    def ask_confirmation(self, user) -> None:
-        """For a new row, or one naming another organisation: whether it waits for the
-        named municipality's word (`needs_confirmation`). Every path that writes rows for a
-        user calls it: the admin's forms and inlines and the spreadsheet import."""
-        owner_id = getattr(self, self.record_field).municipality_id
-        self.awaiting_confirmation = needs_confirmation(
-            self.organisation, owner_id=owner_id, user=user
-        )

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "portal",
+    "access",  # roles, scope, and the admin of the shared vocabulary
     "contacts",
     "partnerships",
     "projects",
@@ -353,14 +354,14 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # pair out for an hour. Behind a reverse proxy, TRUSTED_PROXY_COUNT says how many proxies
 # append to X-Forwarded-For; the client address is the entry that many places from the
 # right, the one the outermost proxy wrote, so a client cannot pick its own address by
-# sending the header. Without a proxy (0) the header is ignored. See portal/client_ip.py.
+# sending the header. Without a proxy (0) the header is ignored. See access/client_ip.py.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or 0)
-AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "access.client_ip.client_ip"
 AXES_VERBOSE = False
 
 # The open-data API under /api/v1/ (api/): read-only JSON, no login, the public pages'

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from portal.admin_base import (
+from access.admin_base import (
     NeedsReviewFilter,
     PartyRowAdminMixin,
     PortalAdmin,
@@ -9,7 +9,7 @@ from portal.admin_base import (
     ScopedQuerysetMixin,
     SwedishPartiesAdminMixin,
 )
-from portal.admin_filters import PERIOD_FIELDSET, PeriodAdminMixin, PeriodStatusFilter
+from access.admin_filters import PERIOD_FIELDSET, PeriodAdminMixin, PeriodStatusFilter
 from projects.models import Initiative, Programme, Project, ProjectParticipant, Story
 from projects.partner_list_admin import PartnerListImportAdminMixin
 from projects.resources import ProjectPartnerResource, ProjectResource

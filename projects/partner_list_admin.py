@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from access.roles import is_national_editor
 from contacts.models import Organisation
-from portal.roles import is_national_editor
 from projects.models import Programme
 from projects.partner_list_import import (
     MAX_FILE_SIZE,

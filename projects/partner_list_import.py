@@ -41,6 +41,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
+from access.roles import is_national_editor
+from access.scoping import municipality_ids, needs_confirmation
 from contacts.models import Organisation, OrganisationKind, OrganisationName
 from contacts.own import new_own_organisation, own_organisations
 from operations.page_cache import content_changed
@@ -57,11 +59,8 @@ from portal.names import (
 )
 from portal.parties import (
     is_swedish_party,
-    needs_confirmation,
     party_municipality_id,
 )
-from portal.roles import is_national_editor
-from portal.scoping import municipality_ids
 from projects import facets
 from projects.models import ParticipantRole, Programme, Project, ProjectParticipant
 from search import index as search_index

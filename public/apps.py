@@ -6,7 +6,7 @@ class PublicConfig(AppConfig):
     verbose_name = "Den publika webbplatsen"
 
     def ready(self):
-        from portal.roles import OUR_APPS
+        from access.roles import OUR_APPS
         from public import fragments
 
         # A save moves on the versions of the fragments that show what changed.

@@ -14,9 +14,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from access.roles import is_national_editor
+from access.scoping import municipality_ids
 from partnerships.models import PartnershipParty, PartyRole
-from portal.roles import is_national_editor
-from portal.scoping import municipality_ids
 from projects.models import ProjectParticipant
 
 #: The two kinds of party row, by the name the page's forms use.

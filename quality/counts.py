@@ -16,8 +16,8 @@ from django.core.cache import cache, caches
 from django.urls import get_script_prefix
 from django.utils import timezone
 
+from access.roles import is_national_editor
 from operations.page_cache import content_version
-from portal.roles import is_national_editor
 from quality.confirmations import awaiting_count
 from quality.rules import (
     RULES_BY_SLUG,

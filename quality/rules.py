@@ -25,6 +25,8 @@ from django.db.models import Count, F, Q, Window
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
+from access.roles import is_national_editor
+from access.scoping import editable, is_scoped, municipality_ids
 from contacts.models import Organisation, OrganisationKind, OrganisationName, Person
 from networks.models import Membership, Network
 from partnerships.models import Partnership, PartnershipKind, PartnershipParty, PartyRole
@@ -32,8 +34,6 @@ from portal.formatting import format_count_of
 from portal.models import Municipality, Survey
 from portal.names import NAME_PREFIXES, NAME_SUFFIXES, fold, organisation_name_keys
 from portal.review import ReviewedModel, needs_review_q
-from portal.roles import is_national_editor
-from portal.scoping import editable, is_scoped, municipality_ids
 from projects.models import Initiative, Programme, Project, ProjectParticipant, Story
 from quality.models import LinkCheck
 
@@ -164,7 +164,7 @@ def _ids_in_scope(queryset, ids: Iterable[int], user) -> set[int]:
 def linked_organisations(user):
     """Organisations tied to the user's records: their municipality's own, the partners of
     their partnerships, participants in their projects, the organisations of their contact
-    people. Organisations are shared and readable by every coordinator (portal.scoping);
+    people. Organisations are shared and readable by every coordinator (access.scoping);
     this is which of them are the coordinator's concern."""
     organisations = Organisation.objects.all()
     if is_national_editor(user):
@@ -323,7 +323,7 @@ def _organisation_findings(organisations, groups, user) -> list[Finding]:
     editor)."""
     candidates = set().union(*(ids for ids, _detail in groups))
     in_scope = _ids_in_scope(linked_organisations(user), candidates, user)
-    # Organisations are shared: a coordinator may change only some of them (portal.scoping).
+    # Organisations are shared: a coordinator may change only some of them (access.scoping).
     changeable = _ids_in_scope(editable(Organisation.objects.all(), user), candidates, user)
     findings = []
     for ids, detail in groups:
@@ -945,7 +945,7 @@ def not_reviewed(user, limit: int | None = None, offset: int = 0) -> list[Findin
 
 
 def not_reviewed_links(user) -> list[BulkLink]:
-    """Each reviewed kind's change list filtered with NeedsReviewFilter (portal.admin_base),
+    """Each reviewed kind's change list filtered with NeedsReviewFilter (access.admin_base),
     municipalities to the published ones, as the rule counts them."""
     links = []
     for model in reviewed_models():

@@ -2,9 +2,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
-from portal.admin_base import PortalAdmin, PublishAdminMixin
+from access.admin_base import PortalAdmin, PublishAdminMixin
+from access.roles import is_national_editor
 from portal.choices import WorldRegion
-from portal.roles import is_national_editor
 from seeking.models import PartnerRequest, RequestStatus
 
 ONLY_EDITORS_ABROAD = (

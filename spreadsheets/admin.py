@@ -28,7 +28,7 @@ from import_export.admin import ImportExportMixin
 from import_export.signals import post_export
 from import_export.tmp_storages import TempFolderStorage
 
-from portal.scoping import visible
+from access.scoping import visible
 from spreadsheets.formats import FORMATS, SpreadsheetFormat, reading_once
 from spreadsheets.forms import SpreadsheetExportForm, SpreadsheetImportForm
 

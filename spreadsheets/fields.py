@@ -22,6 +22,9 @@ from collections import defaultdict
 from django.db.models import Model
 from import_export.fields import Field
 
+from access.scoping import ask_confirmation
+from portal.parties import PartyRowMixin
+
 
 def remember_written(field, instance, cell: str) -> None:
     instance.__dict__.setdefault("_spreadsheet_written", {})[field.attribute] = cell
@@ -201,10 +204,10 @@ class ChildListField(Field):
         """A child of `instance` (unsaved) from one item of the cell."""
         relation = instance._meta.get_field(self.attribute)
         child = relation.related_model(**item, **{relation.field.name: instance})
-        if hasattr(child, "ask_confirmation"):
+        if isinstance(child, PartyRowMixin):
             # A Swedish municipality named by someone who does not coordinate it waits
             # for its word (portal.parties), as in the admin's forms.
-            child.ask_confirmation(user)
+            ask_confirmation(child, user)
         return child
 
     def written_cell(self, cleaned) -> str:

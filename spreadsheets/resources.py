@@ -6,7 +6,7 @@ A `SpreadsheetResource` is a django-import-export ModelResource with
   clear message for a missing or unknown column;
 - the user's scope enforced row by row on import: django-import-export does not scope
   imports by the ModelAdmin, so a row may only create or change a record of one of the
-  user's municipalities (portal.scoping), and never touch an existing record outside
+  user's municipalities (access.scoping), and never touch an existing record outside
   them;
 - one error list per row, keyed by column, in Swedish;
 - duplicate rows (the same ID twice in a file) refused;
@@ -36,10 +36,10 @@ from import_export.instance_loaders import ModelInstanceLoader
 from import_export.resources import Diff
 from simple_history.models import HistoricalRecords
 
+from access.roles import is_national_editor
+from access.scoping import can_edit, municipality_ids
 from operations.page_cache import content_changed
 from portal.formatting import DatePrecision
-from portal.roles import is_national_editor
-from portal.scoping import can_edit, municipality_ids
 from spreadsheets.bulk_import import copy_into_history, copy_links_into_history
 from spreadsheets.fields import ChildListField, ListField, remember_written
 from spreadsheets.formats import (

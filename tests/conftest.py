@@ -60,8 +60,8 @@ def make_coordinator(django_user_model):
     """A staff account in the coordinators' group, assigned to the given municipalities."""
     from django.contrib.auth.models import Group
 
+    from access.roles import COORDINATOR
     from portal.models import CoordinatorAssignment, Municipality
-    from portal.roles import COORDINATOR
 
     def make(*slugs: str, username: str | None = None):
         user = django_user_model.objects.create_user(
@@ -94,7 +94,7 @@ def trollhattan_client(client, make_coordinator):
 def national_editor_client(client, django_user_model):
     from django.contrib.auth.models import Group
 
-    from portal.roles import NATIONAL_EDITOR
+    from access.roles import NATIONAL_EDITOR
 
     user = django_user_model.objects.create_user(
         username="redaktor", password="hemligt-losenord-1", is_staff=True

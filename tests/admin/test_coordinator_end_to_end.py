@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from access.roles import COORDINATOR
 from partnerships.models import Partnership
 from portal.models import Municipality
-from portal.roles import COORDINATOR
 from projects.models import Project
 from tests.admin.formdata import change_form_data
 

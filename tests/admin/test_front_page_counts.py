@@ -7,11 +7,11 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
+from access.roles import NATIONAL_EDITOR
+from access.scoping import editable
 from partnerships.models import Partnership
 from portal.models import Municipality
 from portal.review import needs_review_q
-from portal.roles import NATIONAL_EDITOR
-from portal.scoping import editable
 from projects.models import Project
 from quality import rules
 from quality.models import LinkCheck

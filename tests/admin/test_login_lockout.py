@@ -1,7 +1,7 @@
 """Admin login lockout (django-axes): five failed logins for one username from one
 address lock that pair out for an hour, with a Swedish page and status 429.
 
-The address is portal.client_ip.client_ip: REMOTE_ADDR without a proxy; behind
+The address is access.client_ip.client_ip: REMOTE_ADDR without a proxy; behind
 TRUSTED_PROXY_COUNT proxies, the X-Forwarded-For entry that many places from the right.
 The settings are read on every request (axes reads django.conf.settings at call time),
 so the `settings` fixture can switch the proxy count per test.
@@ -14,7 +14,7 @@ from axes.models import AccessAttempt
 from django.test import RequestFactory
 from django.utils import timezone
 
-from portal.client_ip import client_ip
+from access.client_ip import client_ip
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_client_ip(settings, proxies, forwarded_for, expected):
 
 
 def test_axes_uses_the_portal_client_address(settings):
-    assert settings.AXES_CLIENT_IP_CALLABLE == "portal.client_ip.client_ip"
+    assert settings.AXES_CLIENT_IP_CALLABLE == "access.client_ip.client_ip"
 
 
 # --- lockout without a proxy ------------------------------------------------------------

@@ -14,10 +14,10 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
+from access.scoping import visible
 from contacts.models import Organisation
 from contacts.own import own_organisations
 from portal.models import Country
-from portal.scoping import visible
 from projects.models import ParticipantRole, Programme, Project
 from projects.partner_list_import import (
     COLUMN_NAMES,

@@ -13,9 +13,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from access.roles import NATIONAL_EDITOR
 from contacts.models import Organisation
 from portal.models import Municipality
-from portal.roles import NATIONAL_EDITOR
 from projects.models import Programme, Project, ProjectParticipant
 from projects.partner_list_import import (
     ProjectStatus,

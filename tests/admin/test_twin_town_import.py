@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from access.roles import NATIONAL_EDITOR
 from contacts.models import Organisation, OrganisationKind
 from partnerships.models import Partnership, PartnershipParty
 from partnerships.twin_town_import import (
@@ -29,7 +30,6 @@ from partnerships.twin_town_import import (
 )
 from portal.countries import COUNTRY_ALIASES, country_code_for
 from portal.models import Country
-from portal.roles import NATIONAL_EDITOR
 from tests.admin.test_spreadsheets_support import csv_bytes, snapshot, xlsx_bytes
 from tests.data.twin_town_lists import GENERATED_WITH, LIST_700, csv_text, twin_town_rows
 from tests.factories import admin_url, make_organisation

@@ -96,7 +96,7 @@ COORDINATOR_PASSWORD = "Webbläsartest-2026"
 CREATE_COORDINATOR = f"""
 from django.contrib.auth.models import Group, User
 from portal.models import CoordinatorAssignment, Municipality
-from portal.roles import COORDINATOR
+from access.roles import COORDINATOR
 user = User.objects.create_user(
     {COORDINATOR_USERNAME!r}, password={COORDINATOR_PASSWORD!r}, is_staff=True,
     first_name="Kim", last_name="Samordnare",

@@ -25,9 +25,9 @@ PROJECT_MODULES = {
 #: a circle).
 LAYERS = [
     ["portal"],
-    # Tools the apps use: spreadsheets, and the search documents' store and index (what a
-    # document holds is read from the apps by model name, search/documents.py).
-    ["spreadsheets", "search", "operations"],
+    # What the apps stand on besides the core: who may edit what, spreadsheets, the search
+    # documents' store and index, the page cache. They name the apps' models by label.
+    ["access", "spreadsheets", "search", "operations"],
     ["contacts"],
     ["partnerships", "networks"],
     ["projects"],

@@ -1,5 +1,5 @@
 """The two roles: national editors edit everything; municipality coordinators edit the
-records of the municipalities assigned to them (see portal.scoping).
+records of the municipalities assigned to them (see access.scoping).
 
 The groups and their model permissions are kept in step with ROLE_PERMISSIONS after every
 migrate, so a fresh database has them and a changed list takes effect on the next deploy.

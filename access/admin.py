@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from portal.admin_base import (
+from access.admin_base import (
     NeedsReviewFilter,
     PortalAdmin,
     PublishAdminMixin,

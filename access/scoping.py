@@ -18,7 +18,8 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
-from portal.roles import is_national_editor
+from access.roles import is_national_editor
+from portal.parties import is_swedish_party
 
 # The path from a model to the municipality that owns it.
 OWNER_PATHS = {
@@ -225,3 +226,23 @@ def can_view(obj, user) -> bool:
 
 def can_edit(obj, user) -> bool:
     return _check(obj, user, editable)
+
+
+def needs_confirmation(organisation, *, owner_id, user) -> bool:
+    """Whether a party row naming `organisation` waits for its municipality's word: it is
+    another Swedish municipality or region than the record's owner, named by a user who
+    neither coordinates it nor edits nationally (None: the command line, trusted)."""
+    if user is None or is_national_editor(user) or not is_swedish_party(organisation):
+        return False
+    if organisation.municipality_id == owner_id:
+        return False
+    return organisation.municipality_id not in municipality_ids(user)
+
+
+def ask_confirmation(row, user) -> None:
+    """For a new party row (portal.parties.PartyRowMixin), or one naming another
+    organisation: whether it waits for the named municipality's word (`needs_confirmation`).
+    Every path that writes rows for a user calls it: the admin's forms and inlines and the
+    spreadsheet import."""
+    owner_id = getattr(row, row.record_field).municipality_id
+    row.awaiting_confirmation = needs_confirmation(row.organisation, owner_id=owner_id, user=user)

@@ -1,4 +1,4 @@
-"""What every admin page of the portal shares: the municipality scope (portal.scoping),
+"""What every admin page of the portal shares: the municipality scope (access.scoping),
 history with revert (django-simple-history), review and publishing actions."""
 
 import datetime
@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
+from access.scoping import ask_confirmation, can_edit, can_view, editable, is_scoped, visible
+from portal.parties import PartyRowMixin
 from portal.review import needs_review_q
-from portal.scoping import can_edit, can_view, editable, is_scoped, visible
 
 
 class ScopedQuerysetMixin:
@@ -257,10 +258,10 @@ class SwedishPartiesAdminMixin:
     def save_formset(self, request, form, formset, change):
         for inline_form in formset.forms:
             row = inline_form.instance
-            if not hasattr(row, "ask_confirmation") or not inline_form.has_changed():
+            if not isinstance(row, PartyRowMixin) or not inline_form.has_changed():
                 continue
             if row.pk is None or "organisation" in inline_form.changed_data:
-                row.ask_confirmation(request.user)
+                ask_confirmation(row, request.user)
         super().save_formset(request, form, formset, change)
 
 
@@ -273,5 +274,5 @@ class PartyRowAdminMixin:
     def save_model(self, request, obj, form, change):
         moved = {"organisation", obj.record_field} & set(form.changed_data)
         if not change or moved:
-            obj.ask_confirmation(request.user)
+            ask_confirmation(obj, request.user)
         super().save_model(request, obj, form, change)
