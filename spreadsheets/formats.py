@@ -205,6 +205,30 @@ def _check_unpacked_size(archive: zipfile.ZipFile) -> None:
         raise SpreadsheetFileError("Filen packar upp till för mycket data för att importeras.")
 
 
+MACROS_REFUSED = (
+    "Filen innehåller makron (program som körs i kalkylbladet) och tas därför inte emot. "
+    "Spara den utan makron, i Excel som Excel-arbetsbok (xlsx) eller i LibreOffice som "
+    "OpenDocument-kalkylblad (ods), och ladda upp den igen."
+)
+#: Where a workbook keeps macros: Excel's VBA project (xlsm, xltm, also renamed to .xlsx),
+#: its macro sheets, and OpenDocument's Basic and script folders.
+_MACRO_PARTS = re.compile(
+    r"^(?:xl/vbaProject\.bin|xl/macrosheets/|xl/activeX/|Basic/|Scripts/)", re.IGNORECASE
+)
+
+
+def _refuse_macros(archive: zipfile.ZipFile) -> None:
+    """A macro-enabled workbook is refused whatever its name: its macros would run on the
+    computer of whoever opens the exported copy, and nothing here needs them."""
+    names = archive.namelist()
+    if any(_MACRO_PARTS.match(name) for name in names):
+        raise SpreadsheetFileError(MACROS_REFUSED)
+    if "[Content_Types].xml" in names:
+        types = archive.read("[Content_Types].xml")
+        if b"macroEnabled" in types or b"vbaProject" in types:
+            raise SpreadsheetFileError(MACROS_REFUSED)
+
+
 XLSX_UNREADABLE = (
     "Filen gick inte att läsa som en Excel-fil (xlsx). Öppna den i Excel och spara den igen "
     "som Excel-arbetsbok (xlsx)."
@@ -383,6 +407,7 @@ class XLSX(SpreadsheetFormat, base_formats.XLSX):
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
             _check_unpacked_size(archive)
+            _refuse_macros(archive)
             fast = _calamine_reads_safely(archive)
         except SpreadsheetFileError:
             raise
@@ -943,6 +968,7 @@ class ODS(SpreadsheetFormat, base_formats.ODS):
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
             _check_unpacked_size(archive)
+            _refuse_macros(archive)
             with archive.open("content.xml") as content:
                 rows = list(_at_most_rows(_read_ods_rows(content), MAX_ROWS + 1))
         except SpreadsheetFileError:

@@ -89,6 +89,78 @@ def test_png_renamed_xlsx(national_editor_client):
     assert snapshot() == before
 
 
+def _with_part(data: bytes, name: str, content: bytes = b"", types_replace=None) -> bytes:
+    """The zipped workbook `data` with one more part (and its content types edited)."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item)
+            if types_replace and item.filename == "[Content_Types].xml":
+                body = body.replace(*types_replace)
+            target.writestr(item, body)
+        if name:
+            target.writestr(name, content)
+    return stream.getvalue()
+
+
+MACRO_WORKBOOKS = {
+    # Excel's VBA project in a file named .xlsx.
+    "vba": ("projekt.xlsx", "xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 VBA"),
+    # A workbook saved as "Excel Macro-Enabled Workbook" (xlsm).
+    "xlsm": ("projekt.xlsm", "", b""),
+    # An Excel 4 macro sheet.
+    "macrosheet": ("projekt.xlsx", "xl/macrosheets/sheet1.xml", b"<xm:macrosheet/>"),
+}
+
+
+@pytest.mark.parametrize("kind", MACRO_WORKBOOKS)
+def test_a_macro_enabled_workbook_is_refused_whatever_its_name(national_editor_client, kind):
+    filename, part, content = MACRO_WORKBOOKS[kind]
+    plain = xlsx_bytes([HEADERS, project_row()])
+    data = _with_part(
+        plain,
+        part,
+        content,
+        types_replace=(
+            b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+            b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        )
+        if kind == "xlsm"
+        else None,
+    )
+    before = snapshot()
+
+    message = refused_by_form(upload(national_editor_client, Project, data, filename))
+
+    assert "makron" in message and "xlsx" in message
+    assert snapshot() == before
+
+
+def test_an_ods_with_basic_macros_is_refused(national_editor_client):
+    from spreadsheets.formats import ODS
+
+    plain = b"".join(ODS().iter_chunks(HEADERS, [project_row()]))
+    data = _with_part(plain, "Basic/Standard/Module1.xml", b"<script:module/>")
+    before = snapshot()
+
+    message = refused_by_form(upload(national_editor_client, Project, data, "projekt.ods"))
+
+    assert "makron" in message
+    assert snapshot() == before
+
+
+def test_the_same_workbook_without_macros_is_read(national_editor_client):
+    response = upload(
+        national_editor_client, Project, xlsx_bytes([HEADERS, project_row()]), "projekt.xlsx"
+    )
+
+    assert "confirm_form" in response.context, form_errors(response)
+
+
 def test_empty_file(national_editor_client):
     message = refused_by_form(upload(national_editor_client, Project, b"", "projekt.csv"))
 
