@@ -37,7 +37,7 @@ from import_export.resources import Diff
 from simple_history.models import HistoricalRecords
 
 from access.roles import is_national_editor
-from access.scoping import can_edit, municipality_ids
+from access.scoping import can_edit, can_view, is_scoped, municipality_ids
 from operations.page_cache import content_changed
 from portal.formatting import DatePrecision
 from spreadsheets.bulk_import import copy_into_history, copy_links_into_history
@@ -53,6 +53,7 @@ from spreadsheets.widgets import (
     DateCellWidget,
     IntegerCellWidget,
     is_blank,
+    quoted,
 )
 
 EXPORT_CHUNK_SIZE = 2000
@@ -328,6 +329,18 @@ class SpreadsheetResource(resources.ModelResource):
     def id_field_name(self) -> str:
         return self.fields[self.get_import_id_fields()[0]].attribute
 
+    def sees_only_some(self) -> bool:
+        """Whether the user sees only some of the records (a coordinator)."""
+        return not is_national_editor(self.user) and is_scoped(self._meta.model)
+
+    def unknown_id_message(self, row) -> str:
+        field = self.fields[self.get_import_id_fields()[0]]
+        label = self._meta.model._meta.get_field(self.slug_source).verbose_name
+        return (
+            f"Hittar ingen av dina poster med ID {quoted(row.get(field.column_name))}. En ny "
+            f"post får sitt ID av sitt {label}: lämna ID tomt på rader med nya poster."
+        )
+
     def scope_error(self, instance) -> str | None:
         """Why the user may not save this record, or None."""
         if self.owner_field is None or is_national_editor(self.user):
@@ -348,6 +361,10 @@ class SpreadsheetResource(resources.ModelResource):
         if instance.pk is not None:
             if not can_edit(instance, self.user):
                 instance._spreadsheet_refused = True
+                if self.slug_source and not can_view(instance, self.user):
+                    # Said as of an ID in use by no one: whether another municipality's
+                    # draft has this ID is none of the user's business.
+                    raise ValidationError({self.id_field_name(): self.unknown_id_message(row)})
                 raise ValidationError({self.id_field_name(): self.refused_message})
             if not self.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
                 instance._spreadsheet_refused = True
@@ -373,6 +390,16 @@ class SpreadsheetResource(resources.ModelResource):
             if problem:
                 errors[self.owner_field] = [problem]
 
+        if (
+            instance.pk is None
+            and self.slug_source
+            and instance.slug
+            and self.id_field_name() not in errors
+            and self.sees_only_some()
+        ):
+            # A coordinator's new record gets its ID from its name: an ID they type is one
+            # of theirs or unknown, whether or not someone else's record has it.
+            errors[self.id_field_name()] = [self.unknown_id_message(row)]
         if self.slug_source and not instance.slug and self.slug_source not in errors:
             instance.slug = self.unique_slug(instance)
 

@@ -106,7 +106,7 @@ def test_the_spreadsheet_import_makes_another_municipality_wait(client, make_coo
     client.force_login(coordinator)
     own_organisation("region-skane")
     headers = [*HEADERS, "Deltagare"]
-    row = [*project_row(), "Region Skåne (Partner)"]
+    row = [*project_row(ID=None), "Region Skåne (Partner)"]
     preview = preview_of(client, row, headers=headers)
     confirm = preview.context["confirm_form"].initial
     response = client.post(

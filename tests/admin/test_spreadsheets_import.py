@@ -403,12 +403,12 @@ def test_coordinator_cannot_overwrite_another_municipalitys_record(trollhattan_c
         preview_of(
             trollhattan_client,
             project_row(ID="sumba", Titel="Kapad", Kommun="Trollhättans kommun"),
-            project_row(ID="eget", Titel="Eget", Kommun="Trollhättans kommun"),
+            project_row(ID=None, Titel="Eget", Kommun="Trollhättans kommun"),
         )
     )
 
     assert set(errors) == {1}
-    assert "hör inte till dina kommuner" in errors[1]["ID"][0]
+    assert "Hittar ingen av dina poster med ID ”sumba”" in errors[1]["ID"][0]
     assert "Växjö" not in str(errors)
     sumba.refresh_from_db()
     assert sumba.title != "Kapad" and sumba.municipality.slug == "vaxjo"
@@ -492,8 +492,45 @@ def test_coordinator_cannot_overwrite_a_person_they_do_not_reach(trollhattan_cli
         upload(trollhattan_client, Person, xlsx_bytes([headers, row]), "kontakter.xlsx")
     )
 
-    assert "hör inte till dina kommuner" in errors[1]["ID"][0]
+    assert "Hittar ingen av dina poster med ID ”daniel-folkesson”" in errors[1]["ID"][0]
     assert Person.objects.get(slug="daniel-folkesson").title != "Kapad"
+
+
+def test_another_municipalitys_draft_id_reads_as_an_id_no_one_has(trollhattan_client):
+    """An ID in use by a record the coordinator cannot see is answered as one no one uses:
+    the import must not tell whether another municipality has a draft under that ID."""
+    draft = make_project(slug="hemligt-utkast", municipality=municipality("vaxjo"))
+    draft.save()
+    before = snapshot()
+
+    errors = refused_rows(
+        preview_of(
+            trollhattan_client,
+            project_row(ID="hemligt-utkast", Titel="A", Kommun="Trollhättans kommun"),
+            project_row(ID="finns-inte-alls", Titel="B", Kommun="Trollhättans kommun"),
+        )
+    )
+
+    taken, unused = errors[1]["ID"][0], errors[2]["ID"][0]
+    assert taken.replace("hemligt-utkast", "X") == unused.replace("finns-inte-alls", "X")
+    assert "lämna ID tomt" in taken
+    assert snapshot() == before
+
+
+def test_a_coordinators_new_row_gets_its_id_from_its_title(trollhattan_client):
+    row = project_row(ID=None, Titel="Vänortsbesök i Lieto", Kommun="Trollhättans kommun")
+
+    confirm(trollhattan_client, Project, preview_of(trollhattan_client, row))
+
+    assert Project.objects.get(slug="vanortsbesok-i-lieto").municipality.slug == "trollhattan"
+
+
+def test_a_national_editor_may_give_a_new_record_its_id(national_editor_client):
+    row = project_row(ID="eget-id", Titel="Med eget ID")
+
+    confirm(national_editor_client, Project, preview_of(national_editor_client, row))
+
+    assert Project.objects.get(slug="eget-id").title == "Med eget ID"
 
 
 # Lists of child records
@@ -563,21 +600,26 @@ def test_lead_partner_moves_from_one_organisation_to_another(national_editor_cli
 
 
 def test_confirm_writes_nothing_when_a_row_fails_after_the_preview(trollhattan_client):
+    from portal.models import CoordinatorAssignment
+
     rows = [
-        project_row(ID="forst", Titel="Först", Kommun="Trollhättans kommun"),
-        project_row(ID="sedan", Titel="Sedan", Kommun="Trollhättans kommun"),
+        project_row(ID=None, Titel="Först", Kommun="Trollhättans kommun"),
+        project_row(ID=None, Titel="Sedan", Kommun="Växjö kommun"),
     ]
+    CoordinatorAssignment.objects.create(
+        user=trollhattan_client.user, municipality=municipality("vaxjo")
+    )
     preview = preview_of(trollhattan_client, *rows)
     assert preview.context["result"].totals["new"] == 2
-    # Meanwhile someone gives a Växjö project the second row's ID.
-    make_project(slug="sedan", municipality=municipality("vaxjo")).save()
+    # Meanwhile the coordinator stops coordinating Växjö: the second row is refused.
+    CoordinatorAssignment.objects.filter(municipality__slug="vaxjo").delete()
     before = snapshot()
 
     response = confirm(trollhattan_client, Project, preview)
 
     assert response.status_code == 302 and response.url.endswith("/import/")
     assert snapshot() == before
-    assert not Project.objects.filter(slug="forst").exists()
+    assert not Project.objects.filter(title="Först").exists()
     message = str(list(response.wsgi_request._messages)[0])
     assert "Inget har ändrats" in message
 
