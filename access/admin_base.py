@@ -11,10 +11,13 @@ from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper, conditional_str
 
 from access.scoping import ask_confirmation, can_edit, can_view, editable, is_scoped, visible
+from portal.formatting import swedish_date
 from portal.parties import PartyRowMixin
 from portal.review import needs_review_q
 
@@ -161,9 +164,32 @@ class RelatedSearchMixin:
         return Q(pk__in=self.model._base_manager.filter(**{lookup: bit}).values("pk"))
 
 
+class SwedishHistoryHelper(HistoricalRecordContextHelper):
+    """A history's changes as a reader would write them: a list as its names, an empty
+    value as "–" (not "[]" or "None"), yes and no, dates in Swedish."""
+
+    def stringify_delta_change_values(self, change, old, new):
+        def text(value) -> str:
+            if value is None or value == "" or value == []:
+                return "–"
+            if isinstance(value, bool):
+                return "ja" if value else "nej"
+            if isinstance(value, datetime.date):
+                return swedish_date(value)
+            if isinstance(value, list):
+                return ", ".join(text(item) for item in value)
+            return conditional_str(value)
+
+        old_short, new_short = self.get_obj_diff_display().common_shorten_repr(text(old), text(new))
+        return conditional_escape(old_short), conditional_escape(new_short)
+
+
 class PortalAdmin(RelatedSearchMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     """The base of the portal's ModelAdmins: scoped, with history and revert, searching
     other models' fields in subqueries, and change lists paged by their ids first."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return SwedishHistoryHelper(self.model, historical_record)
 
     def get_changelist(self, request, **kwargs):
         return IdsFirstChangeList

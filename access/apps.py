@@ -7,7 +7,9 @@ class AccessConfig(AppConfig):
     verbose_name = "Behörigheter"
 
     def ready(self):
-        from access.roles import sync_roles_after_migrate
+        from access.roles import name_permissions_after_migrate, sync_roles_after_migrate
 
         # The groups' permissions, after the portal's own migrations.
         post_migrate.connect(sync_roles_after_migrate, sender=self.apps.get_app_config("portal"))
+        # Every app's permissions named in Swedish, after Django makes them (in English).
+        post_migrate.connect(name_permissions_after_migrate, dispatch_uid="swedish-permissions")

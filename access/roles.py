@@ -99,3 +99,37 @@ def sync_roles_after_migrate(sender, app_config=None, using="default", **kwargs)
             create_contenttypes(config, verbosity=0, using=using)
             create_permissions(config, verbosity=0, using=using)
     sync_role_groups()
+
+
+#: Django names the permissions it makes in English ("Can add log entry"), whatever the
+#: site's language: the admin's user and group forms list them by that name.
+PERMISSION_VERBS = {"add": "lägga till", "change": "ändra", "delete": "ta bort", "view": "visa"}
+
+
+def name_permissions_after_migrate(sender, using="default", **kwargs) -> None:
+    """post_migrate, after each app's: Django has just made its permissions, in English."""
+    name_permissions_in_swedish(using)
+
+
+def name_permissions_in_swedish(using: str = "default") -> int:
+    """Every default permission named in Swedish ("Kan lägga till loggpost"), from its
+    model's Swedish name; the permissions' codenames, which the code checks, stay. Returns
+    how many names changed."""
+    from django.contrib.auth.models import Permission
+    from django.utils import translation
+
+    changed = []
+    with translation.override("sv"):
+        for permission in Permission.objects.using(using).select_related("content_type"):
+            verb, _, model_name = permission.codename.partition("_")
+            model = permission.content_type.model_class()
+            if verb not in PERMISSION_VERBS or model is None:
+                continue
+            if model_name != model._meta.model_name:
+                continue  # a permission of the app's own, named by the app
+            name = f"Kan {PERMISSION_VERBS[verb]} {model._meta.verbose_name}"[:255]
+            if permission.name != name:
+                permission.name = name
+                changed.append(permission)
+    Permission.objects.using(using).bulk_update(changed, ["name"], batch_size=500)
+    return len(changed)

@@ -375,12 +375,24 @@ def lead_partner_among(participants):
 
 
 class ParticipantRole(models.TextChoices):
-    LEAD_PARTNER = "lead_partner", "Huvudpartner (lead partner)"
+    LEAD_PARTNER = "lead_partner", "Huvudpartner"
     PARTNER = "partner", "Partner"
-    ASSOCIATED_PARTNER = "associerad", "Associerad partner (associated partner)"
+    ASSOCIATED_PARTNER = "associerad", "Associerad partner"
     REGIONAL_COORDINATOR = "samordnare", "Samordnare"
-    STAKEHOLDER = "intressent", "Intressentgrupp (stakeholder group)"
+    STAKEHOLDER = "intressent", "Intressentgrupp"
     OTHER = "deltagare", "Deltagare"
+
+
+#: Other names a spreadsheet may give a role: the EU programmes' English terms, and the
+#: labels earlier exports wrote ("Huvudpartner (lead partner)").
+PARTICIPANT_ROLE_ALIASES = {
+    "lead partner": ParticipantRole.LEAD_PARTNER,
+    "Huvudpartner (lead partner)": ParticipantRole.LEAD_PARTNER,
+    "associated partner": ParticipantRole.ASSOCIATED_PARTNER,
+    "Associerad partner (associated partner)": ParticipantRole.ASSOCIATED_PARTNER,
+    "stakeholder group": ParticipantRole.STAKEHOLDER,
+    "Intressentgrupp (stakeholder group)": ParticipantRole.STAKEHOLDER,
+}
 
 
 class ProjectParticipant(PartyRowMixin, NaturalKeyModel):

@@ -22,7 +22,13 @@ from portal.countries import SWEDEN
 from portal.formatting import DatePrecision
 from projects import facets
 from projects.keys import programme_key
-from projects.models import ParticipantRole, Project, ProjectKind, ProjectParticipant
+from projects.models import (
+    PARTICIPANT_ROLE_ALIASES,
+    ParticipantRole,
+    Project,
+    ProjectKind,
+    ProjectParticipant,
+)
 from projects.partner_list_import import LABELS
 from search import index as search_index
 from search.models import Kind
@@ -69,6 +75,7 @@ class ProjectResource(PeriodResource):
             roles=ParticipantRole.choices,
             default_role=ParticipantRole.PARTNER,
             single_roles=(ParticipantRole.LEAD_PARTNER,),
+            aliases=PARTICIPANT_ROLE_ALIASES,
         ),
     )
     partner_countries = ListField(

@@ -139,9 +139,13 @@ def _diff_text(value) -> str:
 
 class _Diff(Diff):
     """The library's Diff with the same HTML, without diff_match_patch where there is
-    nothing to compare: a value unchanged, or a new record's (all of it inserted)."""
+    nothing to compare: a value unchanged, or a new record's (all of it inserted); an
+    empty value is shown empty."""
 
     def as_html(self):
+        # An empty cell is empty, not the word "None" (the library's force_str(None)).
+        self.left = ["" if value is None else value for value in self.left]
+        self.right = ["" if value is None else value for value in self.right]
         html, changed = [], []
         # As the library, up to the shorter list.
         for index, (left, right) in enumerate(zip(self.left, self.right, strict=False)):

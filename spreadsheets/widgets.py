@@ -508,9 +508,9 @@ def _follow(obj, lookup: str):
 class OrganisationRoleListWidget(ChildListWidget):
     """Organisations with their role, optionally with years: "Tempe (Partner, sedan 2005)".
 
-    Role labels may themselves hold parentheses ("Huvudpartner (lead partner)"), so an
-    item is read from its end against the known roles. An item without a role gets the
-    default role.
+    A role is read by its value, its label or one of `aliases` (which may themselves hold
+    parentheses: "Huvudpartner (lead partner)"), so an item is read from its end against
+    the known roles. An item without a role gets the default role.
     """
 
     def __init__(
@@ -522,6 +522,7 @@ class OrganisationRoleListWidget(ChildListWidget):
         default_role: str,
         years: tuple[str, str] | None = None,
         single_roles: tuple[str, ...] = (),
+        aliases: dict[str, str] | None = None,
         **kwargs,
     ):
         super().__init__(model, **kwargs)
@@ -541,11 +542,14 @@ class OrganisationRoleListWidget(ChildListWidget):
         self.role_order = {value: index for index, (value, _) in enumerate(self.roles)}
         self.role_lookup = {}
         for value, label in self.roles:
-            # "lead_partner", "Huvudpartner (lead partner)", "Huvudpartner", "lead partner"
+            # "lead_partner", "Huvudpartner"; a label with an explanation in parentheses
+            # is also known by its first part and by the explanation.
             names = [value, str(label), str(label).split(" (")[0]]
             names += re.findall(r"\(([^()]+)\)$", str(label))
             for name in names:
                 self.role_lookup[name.casefold()] = value
+        for name, value in (aliases or {}).items():
+            self.role_lookup[name.casefold()] = value
         alternatives = "|".join(
             re.escape(name) for name in sorted(self.role_lookup, key=len, reverse=True)
         )

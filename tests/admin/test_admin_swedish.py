@@ -338,3 +338,20 @@ def test_the_login_attempt_log_is_swedish(admin_client):
         ["Inloggningsförsök", "Spärrad", "Tidpunkt för försöket"],
         ["access attempts", "Access Attempt", "Locked Out", "Attempt Time"],
     )
+
+
+def test_every_permission_is_named_in_swedish(admin_client):
+    """The user and group forms list the permissions by name: "Kan lägga till loggpost",
+    not Django's English "Can add log entry"."""
+    from django.contrib.auth.models import Group, Permission
+
+    english = list(
+        Permission.objects.filter(name__startswith="Can ").values_list("name", flat=True)
+    )
+    assert not english, english[:5]
+    assert Permission.objects.get(codename="add_logentry").name == "Kan lägga till loggpost"
+    assert Permission.objects.get(codename="change_project").name == "Kan ändra projekt"
+
+    group = Group.objects.create(name="Testgrupp")
+    page = admin_client.get(f"/admin/auth/group/{group.pk}/change/").content.decode()
+    assert "Kan ta bort loggpost" in page and "Can delete" not in page

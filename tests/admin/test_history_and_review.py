@@ -57,6 +57,21 @@ def test_a_change_of_themes_is_kept_too(trollhattan_client, tempe):
     latest = tempe.history.latest()
     assert theme.pk in {row.theme_id for row in latest.themes.all()}
 
+    page = trollhattan_client.get(admin_url(Partnership, "history", tempe.pk)).content.decode()
+    changes = page.split("Samarbetsområden:</strong>", 1)[1].split("</li>", 1)[0]
+    assert theme.name in changes
+    assert "[" not in changes and "None" not in changes
+
+
+def test_an_empty_value_in_the_history_is_a_dash_not_brackets_or_none(trollhattan_client, tempe):
+    edit_in_admin(trollhattan_client, tempe, steering_group="Kommunstyrelsen", themes=[])
+
+    page = trollhattan_client.get(admin_url(Partnership, "history", tempe.pk)).content.decode()
+    changes = page.split('id="change-history"', 1)[1]
+
+    assert "[]" not in changes and ">None<" not in changes
+    assert "&rarr;&nbsp;&nbsp;–" in changes  # the themes, now none
+
 
 def test_a_change_can_be_reverted_from_the_history(trollhattan_client, tempe):
     original = tempe.steering_group

@@ -765,3 +765,12 @@ def test_a_preview_is_confirmed_only_where_it_was_made(national_editor_client):
 
     assert "filen från förhandsgranskningen finns inte längre" in stale_message(response)
     assert snapshot() == before
+
+
+def test_the_preview_shows_empty_cells_empty_not_none(national_editor_client):
+    row = project_row(Program=None, **{"Total budget": None, "Budgetens valuta": None})
+
+    html = preview_of(national_editor_client, row).content.decode()
+
+    assert "Nytt projekt" in html
+    assert ">None<" not in html and "None</" not in html

@@ -1,5 +1,6 @@
 """The import preview's differences are the library's, also where they are written
-without diff_match_patch (spreadsheets/resources.py, _Diff)."""
+without diff_match_patch (spreadsheets/resources.py, _Diff), except that an empty cell is
+shown empty where the library writes "None"."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,8 +24,16 @@ def html(diff_class, left, right, new):
 
 @settings(max_examples=300, deadline=None)
 @given(pairs=st.lists(st.tuples(cells, cells), max_size=6), new=st.booleans())
-def test_the_same_html_as_the_librarys_diff(pairs, new):
+def test_the_same_html_as_the_librarys_diff_with_empty_cells_empty(pairs, new):
     left = [pair[0] for pair in pairs]
     right = [pair[1] for pair in pairs]
 
-    assert html(_Diff, left, right, new) == html(Diff, left, right, new)
+    def blank(values):
+        return ["" if value is None else value for value in values]
+
+    assert html(_Diff, left, right, new) == html(Diff, blank(left), blank(right), new)
+
+
+def test_an_empty_cell_is_not_shown_as_none():
+    assert "None" not in "".join(filter(None, html(_Diff, [None, "a"], [None, None], False)))
+    assert "None" not in "".join(filter(None, html(_Diff, [None], ["Växjö"], True)))
