@@ -38,7 +38,7 @@ FIXTURE_FILES = [
 
 
 # Reference data that builds on the seeds (a seed programme gets its period), loaded after them.
-REFERENCE_FIXTURE_FILES = ["reference/programmes.yaml"]
+REFERENCE_FIXTURE_FILES = ["reference/programmes.yaml", "reference/glossary.yaml"]
 
 
 class FixtureError(Exception):

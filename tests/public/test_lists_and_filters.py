@@ -159,9 +159,17 @@ def test_glossary_and_accessibility_statement(client):
         "Andra internationella samarbeten",
         "Sporadisk",
         "Vilande",
+        "ICLD",
+        "ERUF",
+        "Interreg",
+        "IUC",
+        "Förstudie",
     ]:
         assert term in glossary
     statement = client.get("/om/tillganglighet/").content.decode()
+    # Every page type the browser tests run axe on (tests/browser/test_pages_in_browser.py).
+    for page_type in ["kartan", "statistiken", "söker partner", "sökningen", "felsidan"]:
+        assert page_type in statement
     assert "https://www.digg.se/tdosanmalan" in statement
     assert "delvis förenlig" in statement
     assert "Senaste bedömningen gjordes den" in statement
