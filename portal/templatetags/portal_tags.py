@@ -6,6 +6,7 @@ import markdown as markdown_lib
 import nh3
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -71,3 +72,20 @@ def page_numbers(page) -> list:
     the current one, None where others are left out (however many pages there are)."""
     numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     return [number if isinstance(number, int) else None for number in numbers]
+
+
+@register.simple_tag
+def edited_on(record):
+    """The day a person last changed `record` (in the admin or by an import), from its
+    history; None when only the fixture loader or a script wrote it, whose date says
+    nothing about the facts. One query."""
+    history = getattr(record, "history", None)
+    if history is None:
+        return None
+    moment = (
+        history.filter(history_user__isnull=False)
+        .order_by("-history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    return timezone.localdate(moment) if moment else None

@@ -177,3 +177,21 @@ def test_the_revert_page_names_the_app_and_record_in_swedish(trollhattan_client,
     assert "Historical" not in page
     history = trollhattan_client.get(admin_url(Partnership, "history", tempe.pk))
     assert "None" not in history.content.decode()
+
+
+def test_a_record_never_reviewed_shows_no_load_date_until_a_person_edits_it(
+    trollhattan_client, client, tempe
+):
+    """The fixture loader's date says nothing about the facts: a record no one has reviewed
+    or edited shows no date; once a coordinator edits it, the day of that edit."""
+    tempe.reviewed_on = None
+    tempe.save()
+    page = client.get(f"/samarbeten/{tempe.slug}/").content.decode()
+    assert "Senast ändrad" not in page and "Senast granskad" not in page
+
+    edit_in_admin(trollhattan_client, tempe, steering_group="Kommunstyrelsen")
+
+    page = client.get(f"/samarbeten/{tempe.slug}/").content.decode()
+    today = timezone.localdate()
+    assert "Senast ändrad" in page
+    assert f"{today.day} " in page.split("Senast ändrad", 1)[1][:40]
