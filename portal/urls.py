@@ -4,7 +4,12 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import include, path
 
-from public.feeds import MunicipalityProjectFeed, PartnerRequestFeed, ProjectFeed
+from public.feeds import (
+    MunicipalityProjectFeed,
+    PartnerRequestFeed,
+    PartnershipFeed,
+    ProjectFeed,
+)
 from public.projects.urls import story_urlpatterns
 from public.sitemaps import SITEMAPS
 from public.views import bare, robots_txt
@@ -17,6 +22,7 @@ admin.site.index_title = "Innehåll"
 feed_urlpatterns = [
     path("projekt/", ProjectFeed(), name="projects"),
     path("kommuner/<slug:slug>/projekt/", MunicipalityProjectFeed(), name="municipality_projects"),
+    path("samarbeten/", PartnershipFeed(), name="partnerships"),
     path("soker-partner/", PartnerRequestFeed(), name="partner_requests"),
 ]
 

@@ -1,6 +1,7 @@
-"""Atom feeds of new and changed projects: all of Sweden, and one for each municipality.
+"""Atom feeds of new and changed projects (all of Sweden, and one for each municipality),
+partnerships and partner requests.
 
-/flode/projekt/ and /flode/kommuner/<slug>/projekt/ list the FEED_SIZE published projects
+/flode/projekt/, /flode/kommuner/<slug>/projekt/ and /flode/samarbeten/ list the FEED_SIZE published projects
 changed last, newest first; each entry says when the project was added (`published`) and
 last changed (`updated`). Feed readers poll them; the page cache keeps them like any page.
 Text goes out as plain text (the syndication framework escapes it), never as HTML.
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from partnerships.models import Partnership
 from portal.formatting import swedish_date
 from public.seeking.selectors import partner_request_queryset
 from public.selectors import listed_projects, public_municipalities
@@ -69,6 +71,63 @@ class ProjectFeed(Feed):
 
     def item_author_name(self, project):
         return project.municipality.public_name
+
+
+class PartnershipFeed(Feed):
+    """/flode/samarbeten/: twin towns, municipal partnerships and other cooperation, the
+    FEED_SIZE published ones changed last first."""
+
+    feed_type = SwedishAtomFeed
+    title = "Nya och ändrade samarbeten – Internationella samarbeten"
+    subtitle = (
+        "Svenska kommuners och regioners vänorter, kommunala partnerskap och andra "
+        "samarbeten, senast ändrade först."
+    )
+    author_name = "Internationella samarbeten"
+
+    def link(self):
+        return reverse("partnerships:list")
+
+    def feed_url(self):
+        return reverse("feeds:partnerships")
+
+    def items(self):
+        return (
+            Partnership.objects.published()
+            .select_related("municipality")
+            .prefetch_related("parties__organisation__country")
+            .order_by("-updated_at", "-pk")[:FEED_SIZE]
+        )
+
+    def item_title(self, partnership):
+        kind = partnership.get_kind_display()
+        return f"{partnership.municipality.public_name} – {partnership.name} ({kind.lower()})"
+
+    def item_description(self, partnership):
+        parts = [partnership.get_kind_display()]
+        if partnership.period_display:
+            parts.append(partnership.period_display)
+        partners = partnership.partners_display
+        if partners:
+            parts.append(f"Partner: {partners}")
+        return ". ".join(parts) + "."
+
+    def item_link(self, partnership):
+        return reverse("partnerships:detail", args=[partnership.slug])
+
+    def item_guid(self, partnership):
+        return f"urn:internationella-samarbeten:samarbete:{partnership.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, partnership):
+        return partnership.created_at
+
+    def item_updateddate(self, partnership):
+        return partnership.updated_at
+
+    def item_author_name(self, partnership):
+        return partnership.municipality.public_name
 
 
 class MunicipalityProjectFeed(ProjectFeed):

@@ -1,4 +1,5 @@
-"""Atom feeds of new and changed projects, for all of Sweden and for each municipality."""
+"""Atom feeds of new and changed projects (for all of Sweden and for each municipality) and
+partnerships."""
 
 import datetime
 from xml.etree import ElementTree
@@ -101,3 +102,34 @@ def test_the_feed_costs_the_same_queries_however_many_projects(
     with django_assert_max_num_queries(3):
         root = feed(client, "/flode/projekt/")
     assert len(entries(root)) == FEED_SIZE
+
+
+def test_the_partnership_feed_lists_published_partnerships_last_changed_first(
+    client, django_assert_max_num_queries
+):
+    from partnerships.models import Partnership
+
+    tempe = Partnership.objects.get(slug="trollhattan-tempe")
+    tempe.steering_group = "Kommunstyrelsen <b>& co</b>"
+    tempe.save()
+    draft = Partnership.objects.published().exclude(pk=tempe.pk).first()
+    Partnership.objects.filter(pk=draft.pk).update(is_published=False)
+
+    with django_assert_max_num_queries(6):
+        root = feed(client, "/flode/samarbeten/")
+
+    assert root.findtext(f"{ATOM}title").startswith("Nya och ändrade samarbeten")
+    items = entries(root)
+    assert len(items) == min(Partnership.objects.published().count(), FEED_SIZE)
+    assert items == sorted(items, key=lambda item: item["updated"], reverse=True)
+    first = items[0]
+    assert first["link"] == "http://testserver/samarbeten/trollhattan-tempe/"
+    assert first["id"] == f"urn:internationella-samarbeten:samarbete:{tempe.pk}"
+    assert "Tempe" in first["summary"] and "vänort" in first["title"]
+    assert f"/samarbeten/{draft.slug}/" not in client.get("/flode/samarbeten/").content.decode()
+
+
+def test_the_partnership_list_offers_its_feed(client):
+    html = client.get("/samarbeten/").content.decode()
+
+    assert 'type="application/atom+xml"' in html and 'href="/flode/samarbeten/"' in html
