@@ -1,11 +1,9 @@
 """The API's own reads where the shared selectors (public/selectors.py) would cost too much
 for a list that is counted and paged on every request."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
 
-from contacts.models import Organisation
-from partnerships.models import PartnershipParty
-from projects.models import ProjectParticipant
+from public import selectors
 
 
 class ExistsForEachRow(Exists):
@@ -24,15 +22,4 @@ class ExistsForEachRow(Exists):
 def public_organisations():
     """Organisations that take part in something published: the rule of
     public.selectors.public_organisations, asked row by row."""
-    return Organisation.objects.filter(
-        ExistsForEachRow(
-            PartnershipParty.objects.filter(
-                organisation=OuterRef("pk"), partnership__is_published=True
-            )
-        )
-        | ExistsForEachRow(
-            ProjectParticipant.objects.filter(
-                organisation=OuterRef("pk"), project__is_published=True
-            )
-        )
-    )
+    return selectors.public_organisations(exists=ExistsForEachRow)

@@ -27,11 +27,31 @@ class SwedishAtomFeed(Atom1Feed):
         return attributes
 
 
-class ProjectFeed(Feed):
+class RecordFeed(Feed):
+    """What the portal's feeds share: Swedish Atom, the site as author, and each entry's id
+    stable whatever the slug becomes (the row's key under the site's own address), added
+    when the record was made and updated when it last changed."""
+
     feed_type = SwedishAtomFeed
+    author_name = "Internationella samarbeten"
+    item_guid_is_permalink = False
+    #: The entries' kind in their ids: urn:internationella-samarbeten:<kind>:<pk>.
+    guid_kind = ""
+
+    def item_guid(self, record):
+        return f"urn:internationella-samarbeten:{self.guid_kind}:{record.pk}"
+
+    def item_pubdate(self, record):
+        return record.created_at
+
+    def item_updateddate(self, record):
+        return record.updated_at
+
+
+class ProjectFeed(RecordFeed):
+    guid_kind = "projekt"
     title = "Nya och ändrade projekt – Internationella samarbeten"
     subtitle = "Svenska kommuners och regioners internationella projekt, senast ändrade först."
-    author_name = "Internationella samarbeten"
 
     def link(self):
         return reverse("projects:list")
@@ -57,33 +77,20 @@ class ProjectFeed(Feed):
     def item_link(self, project):
         return reverse("projects:detail", args=[project.slug])
 
-    def item_guid(self, project):
-        # Stable whatever the slug becomes: the row's key under the site's own address.
-        return f"urn:internationella-samarbeten:projekt:{project.pk}"
-
-    item_guid_is_permalink = False
-
-    def item_pubdate(self, project):
-        return project.created_at
-
-    def item_updateddate(self, project):
-        return project.updated_at
-
     def item_author_name(self, project):
         return project.municipality.public_name
 
 
-class PartnershipFeed(Feed):
+class PartnershipFeed(RecordFeed):
     """/flode/samarbeten/: twin towns, municipal partnerships and other cooperation, the
     FEED_SIZE published ones changed last first."""
 
-    feed_type = SwedishAtomFeed
+    guid_kind = "samarbete"
     title = "Nya och ändrade samarbeten – Internationella samarbeten"
     subtitle = (
         "Svenska kommuners och regioners vänorter, kommunala partnerskap och andra "
         "samarbeten, senast ändrade först."
     )
-    author_name = "Internationella samarbeten"
 
     def link(self):
         return reverse("partnerships:list")
@@ -115,17 +122,6 @@ class PartnershipFeed(Feed):
     def item_link(self, partnership):
         return reverse("partnerships:detail", args=[partnership.slug])
 
-    def item_guid(self, partnership):
-        return f"urn:internationella-samarbeten:samarbete:{partnership.pk}"
-
-    item_guid_is_permalink = False
-
-    def item_pubdate(self, partnership):
-        return partnership.created_at
-
-    def item_updateddate(self, partnership):
-        return partnership.updated_at
-
     def item_author_name(self, partnership):
         return partnership.municipality.public_name
 
@@ -152,11 +148,10 @@ class MunicipalityProjectFeed(ProjectFeed):
 
 # /flode/soker-partner/: the current partner requests, last changed first. An expired
 # request leaves the feed on its own (PartnerRequest.objects.public()).
-class PartnerRequestFeed(Feed):
-    feed_type = SwedishAtomFeed
+class PartnerRequestFeed(RecordFeed):
+    guid_kind = "soker-partner"
     title = "Söker partner – Internationella samarbeten"
     subtitle = "Kommuner och organisationer som söker vänort, partnerskap eller projektpartner."
-    author_name = "Internationella samarbeten"
 
     def link(self):
         return reverse("seeking:list")
@@ -184,17 +179,6 @@ class PartnerRequestFeed(Feed):
 
     def item_link(self, partner_request):
         return reverse("seeking:detail", args=[partner_request.slug])
-
-    def item_guid(self, partner_request):
-        return f"urn:internationella-samarbeten:soker-partner:{partner_request.pk}"
-
-    item_guid_is_permalink = False
-
-    def item_pubdate(self, partner_request):
-        return partner_request.created_at
-
-    def item_updateddate(self, partner_request):
-        return partner_request.updated_at
 
     def item_author_name(self, partner_request):
         return partner_request.seeker_name

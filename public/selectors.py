@@ -241,15 +241,16 @@ def public_memberships(*, with_roles: bool = False) -> Prefetch:
     return Prefetch("memberships", queryset=memberships, to_attr="public_memberships")
 
 
-def public_organisations():
-    """Organisations that take part in something published."""
+def public_organisations(exists=Exists):
+    """Organisations that take part in something published. `exists` is the EXISTS
+    expression to ask it with (the API asks row by row: api.queries.ExistsForEachRow)."""
     return Organisation.objects.filter(
-        Exists(
+        exists(
             PartnershipParty.objects.filter(
                 organisation=OuterRef("pk"), partnership__is_published=True
             )
         )
-        | Exists(
+        | exists(
             ProjectParticipant.objects.filter(
                 organisation=OuterRef("pk"), project__is_published=True
             )
